@@ -1,0 +1,90 @@
+"""bareasgi: a small, fast, fully typed ASGI framework.
+
+Handlers are plain ``async def`` functions given the ASGI scope, the application's
+``info``, the route's converted variables and the request body, answering with a
+status or a ``(status, headers, body, pushes)`` tuple.
+"""
+
+from .application import Application
+from .errors import ClientDisconnect, ConverterError, HttpError, TemplateError
+from .middleware import mw
+from .responses import bytes_response, json_response, text_response
+from .routing import ConverterRegistry, HttpTreeRouter, WebSocketTreeRouter
+from .streaming import bytes_reader, bytes_writer, text_reader, text_writer
+from .types import (
+    BodyReader,
+    BodyWriter,
+    Content,
+    Header,
+    Headers,
+    HttpChainCallback,
+    HttpFullResponse,
+    HttpMiddlewareCallback,
+    HttpRequestCallback,
+    HttpResponse,
+    HttpRouter,
+    HttpScope,
+    Info,
+    LifespanHandler,
+    LifespanScope,
+    Message,
+    PushResponse,
+    PushResponses,
+    Receive,
+    RouteMatches,
+    Scope,
+    Send,
+    TextReader,
+    TextWriter,
+    WebSocket,
+    WebSocketRequestCallback,
+    WebSocketRouter,
+    WebSocketScope,
+)
+
+__all__ = [
+    "Application",
+    "BodyReader",
+    "BodyWriter",
+    "ClientDisconnect",
+    "Content",
+    "ConverterError",
+    "ConverterRegistry",
+    "Header",
+    "Headers",
+    "HttpChainCallback",
+    "HttpError",
+    "HttpFullResponse",
+    "HttpMiddlewareCallback",
+    "HttpRequestCallback",
+    "HttpResponse",
+    "HttpRouter",
+    "HttpScope",
+    "HttpTreeRouter",
+    "Info",
+    "LifespanHandler",
+    "LifespanScope",
+    "Message",
+    "PushResponse",
+    "PushResponses",
+    "Receive",
+    "RouteMatches",
+    "Scope",
+    "Send",
+    "TemplateError",
+    "TextReader",
+    "TextWriter",
+    "WebSocket",
+    "WebSocketRequestCallback",
+    "WebSocketRouter",
+    "WebSocketScope",
+    "WebSocketTreeRouter",
+    "bytes_reader",
+    "bytes_response",
+    "bytes_writer",
+    "json_response",
+    "mw",
+    "text_reader",
+    "text_response",
+    "text_writer",
+]

@@ -1,0 +1,48 @@
+"""Errors: the exceptions a handler raises or meets."""
+
+from __future__ import annotations
+
+from typing import final
+
+from .types import Headers
+
+
+class HttpError(Exception):
+    """Raised from a handler or middleware to answer with this response instead.
+
+    ``body`` may be text (sent as UTF-8 ``text/plain`` unless ``headers`` name a
+    content type) or bytes. ``urllib.error.HTTPError`` is honoured the same way.
+
+    >>> raise HttpError(404, 'No such user')  # doctest: +SKIP
+    """
+
+    def __init__(
+        self, status: int, body: str | bytes | None = None, headers: Headers | None = None
+    ) -> None:
+        if type(status) is not int or not 100 <= status <= 599:
+            raise ValueError(f"HttpError: status must be an int from 100 to 599, not {status!r}")
+        super().__init__(status, body)
+        self.status = status
+        self.body = body
+        self.headers: Headers = headers or ()
+
+    def __str__(self) -> str:
+        body = self.body.decode("utf-8", "replace") if isinstance(self.body, bytes) else self.body
+        return f"{self.status} {body}" if body else str(self.status)
+
+
+@final
+class ClientDisconnect(OSError):
+    """The client went away: raised when reading a request body or sending on a WebSocket.
+
+    It is not an error of the application: when it escapes a handler nothing is
+    logged and nothing more is sent.
+    """
+
+
+class TemplateError(ValueError):
+    """A path template or route that cannot be added; the message names the template."""
+
+
+class ConverterError(ValueError):
+    """A converter that cannot be registered; the message names it."""

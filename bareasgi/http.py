@@ -1,0 +1,209 @@
+"""One HTTP exchange: body stream in, handler called, response normalised, body out.
+
+Rules kept here (ASGI spec, "HTTP"):
+
+- At most one ``http.response.start`` per request. A failure before it becomes a
+  response (``HttpError``, or a logged 500); a failure after it ends the response
+  without completing it, so the client can tell it was cut short.
+- A client that leaves is not an error: nothing is logged and the response body
+  iterator is closed, so its ``finally`` runs.
+- Only a body streamed in several parts costs a task: a watcher that notices the
+  client leaving while the body iterator waits. A body known in full is one message.
+"""
+
+from __future__ import annotations
+
+import logging
+import urllib.error
+from collections.abc import AsyncIterator
+
+import anyio
+
+from .errors import ClientDisconnect, HttpError
+from .middleware import full_response
+from .streaming import BytesBody
+from .types import Content, Headers, HttpRequestCallback, HttpScope, Info, Message, Receive, RouteMatches, Send
+
+LOGGER = logging.getLogger("bareasgi")
+
+_DISCONNECT: Message = {"type": "http.disconnect"}
+_INTERNAL_ERROR = b"Internal Server Error"
+
+
+class RequestBody:
+    """The request body: a lazy, single-pass async iterator over ``receive()``.
+
+    Yields the non-empty chunks as the server delivers them; raises
+    :class:`~bareasgi.errors.ClientDisconnect` if the client leaves before the end.
+    """
+
+    __slots__ = ("_more", "_receive")
+
+    def __init__(self, receive: Receive) -> None:
+        self._receive = receive
+        self._more = True
+
+    def __aiter__(self) -> RequestBody:
+        return self
+
+    async def __anext__(self) -> bytes:
+        while self._more:
+            message = await self._receive()
+            kind = message["type"]
+            if kind == "http.request":
+                self._more = message.get("more_body", False)
+                chunk: bytes = message.get("body", b"")
+                if chunk:
+                    return chunk
+            elif kind == "http.disconnect":
+                self._more = False
+                raise ClientDisconnect("the client left before the request body was read")
+            else:
+                raise RuntimeError(f"unexpected ASGI message {kind!r} while reading a request body")
+        raise StopAsyncIteration
+
+    async def wait_disconnect(self) -> None:
+        """Return when the client has gone, passing on any body messages still to come.
+
+        From the call on, this is the only caller of the server's ``receive``: body
+        messages go to the iterator through a one-message buffer.
+        """
+        receive = self._receive
+        if self._more:
+            sender, receiver = anyio.create_memory_object_stream[Message](1)
+
+            async def relayed() -> Message:
+                try:
+                    return await receiver.receive()
+                except anyio.EndOfStream:
+                    return _DISCONNECT
+
+            self._receive = relayed
+            async with sender:
+                while True:
+                    message = await receive()
+                    if message["type"] != "http.request":
+                        return
+                    await sender.send(message)
+                    if not message.get("more_body", False):
+                        break
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+
+async def serve_http(
+    scope: HttpScope,
+    receive: Receive,
+    send: Send,
+    handler: HttpRequestCallback,
+    matches: RouteMatches,
+    info: Info,
+) -> None:
+    """Run one request through ``handler`` and send its response."""
+    content = RequestBody(receive)
+    try:
+        status, headers, body, pushes = full_response(await handler(scope, info, matches, content))
+    except ClientDisconnect:
+        return
+    except Exception as error:
+        status, headers, body = _error_response(scope, error)
+        pushes = None
+    try:
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        if pushes and "http.response.push" in (scope.get("extensions") or {}):
+            for path, push_headers in pushes:
+                await send({"type": "http.response.push", "path": path, "headers": push_headers})
+        if body is None:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        elif scope["method"] == "HEAD":
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            await _close(body)
+        elif type(body) is BytesBody and body.chunk_size < 0:
+            await send({"type": "http.response.body", "body": body.data, "more_body": False})
+        else:
+            await _stream(body, content, send, scope)
+    except OSError:
+        await _close(body)  # the client left: servers on ASGI spec 2.4 raise from send
+    except Exception:
+        await _close(body)
+        LOGGER.exception("%s %s: sending the response failed", scope["method"], scope["path"])
+
+
+async def _stream(body: Content, content: RequestBody, send: Send, scope: HttpScope) -> None:
+    """Send ``body`` chunk by chunk, stopping it as soon as the client leaves."""
+    chunks = aiter(body)
+    try:
+        async with anyio.create_task_group() as task_group:
+            task_group.start_soon(_cancel_on_disconnect, content, task_group.cancel_scope)
+            try:
+                while True:
+                    try:
+                        chunk = await anext(chunks)
+                    except StopAsyncIteration:
+                        break
+                    if chunk:
+                        await _send_or_leave(send, chunk, True)
+                await _send_or_leave(send, b"", False)
+            except ClientDisconnect:
+                pass  # the client left: not an error
+            except Exception:
+                LOGGER.exception(
+                    "%s %s: the response body failed after the response started",
+                    scope["method"],
+                    scope["path"],
+                )
+            finally:
+                task_group.cancel_scope.cancel()
+    finally:
+        await _close(chunks)
+
+
+async def _send_or_leave(send: Send, chunk: bytes, more_body: bool) -> None:
+    """Send one body message; a server's ``OSError`` (the client left) as ClientDisconnect."""
+    try:
+        await send({"type": "http.response.body", "body": chunk, "more_body": more_body})
+    except OSError as error:
+        raise ClientDisconnect("the client left while the response was sent") from error
+
+
+async def _cancel_on_disconnect(content: RequestBody, scope: anyio.CancelScope) -> None:
+    await content.wait_disconnect()
+    scope.cancel()
+
+
+async def _close(body: Content | AsyncIterator[bytes] | None) -> None:
+    """Close a body iterator (its ``finally`` runs), even inside a cancelled scope."""
+    aclose = getattr(body, "aclose", None)
+    if aclose is not None:
+        with anyio.CancelScope(shield=True):
+            try:
+                await aclose()
+            except Exception:
+                LOGGER.exception("closing a response body failed")
+
+
+def _error_response(scope: HttpScope, error: Exception) -> tuple[int, Headers, Content]:
+    """The response for an exception raised before the response started."""
+    if isinstance(error, HttpError):
+        return _plain_response(error.status, error.headers, error.body)
+    if isinstance(error, urllib.error.HTTPError) and 100 <= error.code <= 599:
+        headers = [
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in (error.headers or {}).items()
+            if name.lower() != "content-length"
+        ]
+        return _plain_response(error.code, headers, error.reason)
+    LOGGER.exception("%s %s: the handler failed", scope["method"], scope["path"])
+    return _plain_response(500, (), _INTERNAL_ERROR)
+
+
+def _plain_response(
+    status: int, headers: Headers, body: str | bytes | None
+) -> tuple[int, Headers, Content]:
+    data = body.encode("utf-8") if isinstance(body, str) else (body or b"")
+    given = [header for header in headers if header[0] != b"content-length"]
+    if data and not any(name == b"content-type" for name, _ in given):
+        given.append((b"content-type", b"text/plain; charset=utf-8"))
+    given.append((b"content-length", str(len(data)).encode("ascii")))
+    return status, given, BytesBody(data)
+

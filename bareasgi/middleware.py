@@ -1,0 +1,78 @@
+"""Middleware: composing middleware callbacks around a handler."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .checks import require_async_callable
+from .types import (
+    Content,
+    HttpChainCallback,
+    HttpFullResponse,
+    HttpMiddlewareCallback,
+    HttpRequestCallback,
+    HttpResponse,
+    HttpScope,
+    Info,
+    RouteMatches,
+)
+
+
+def full_response(response: HttpResponse) -> HttpFullResponse:
+    """Any of the five response forms as ``(status, headers, body, pushes)``.
+
+    Raises ``TypeError`` for anything else, so a handler's mistake becomes a logged 500.
+    """
+    if type(response) is int:
+        return response, (), None, None
+    found: object = response  # checked as any object: handlers are not always typed
+    if type(found) is tuple and 1 <= len(found) <= 4 and type(found[0]) is int:
+        status, headers, body, pushes = (*found, None, None, None)[:4]
+        return status, headers or (), body, pushes
+    raise TypeError(
+        f"a handler returned {response!r}: expected a status or a tuple "
+        "(status, headers, body, pushes) with at least the status"
+    )
+
+
+def terminal(handler: HttpRequestCallback) -> HttpChainCallback:
+    """The handler as the innermost link of a chain: its answer always a 4-tuple."""
+
+    async def call(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content, /
+    ) -> HttpFullResponse:
+        return full_response(await handler(scope, info, matches, content))
+
+    return call
+
+
+def link(middleware: HttpMiddlewareCallback, handler: HttpChainCallback) -> HttpChainCallback:
+    """``middleware`` in front of ``handler``."""
+
+    async def call(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content, /
+    ) -> HttpFullResponse:
+        return full_response(await middleware(scope, info, matches, content, handler))
+
+    return call
+
+
+def compose(
+    middlewares: Iterable[HttpMiddlewareCallback], handler: HttpRequestCallback
+) -> HttpChainCallback:
+    """``handler`` wrapped in ``middlewares``, the first outermost."""
+    chain = terminal(handler)
+    for middleware in reversed(tuple(middlewares)):
+        chain = link(middleware, chain)
+    return chain
+
+
+def mw(*middlewares: HttpMiddlewareCallback, handler: HttpRequestCallback) -> HttpChainCallback:
+    """A handler for one route that runs ``middlewares`` in order around ``handler``.
+
+    >>> app.http_router.add({'GET'}, '/x', mw(first, second, handler=handler))  # doctest: +SKIP
+    """
+    for index, middleware in enumerate(middlewares):
+        require_async_callable(f"mw(): middleware {index}", middleware)
+    require_async_callable("mw(): handler", handler)
+    return compose(middlewares, handler)

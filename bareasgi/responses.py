@@ -1,0 +1,39 @@
+"""Response helpers: ``(status, headers, body)`` tuples with the content headers filled in."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .streaming import BytesBody
+from .types import Content, Headers
+
+
+def bytes_response(
+    status: int,
+    headers: Headers | None,
+    buf: bytes,
+    content_type: bytes = b"application/octet-stream",
+) -> tuple[int, Headers, Content]:
+    """A response of ``buf``, adding ``content-type`` (unless given) and ``content-length``."""
+    given = list(headers or ())
+    if not any(name == b"content-type" for name, _ in given):
+        given.append((b"content-type", content_type))
+    given.append((b"content-length", str(len(buf)).encode("ascii")))
+    return status, given, BytesBody(buf)
+
+
+def text_response(
+    status: int, headers: Headers | None, text: str, encoding: str = "utf-8"
+) -> tuple[int, Headers, Content]:
+    """A ``text/plain`` response of ``text`` (a ``content-type`` in ``headers`` wins)."""
+    content_type = f"text/plain; charset={encoding}".encode("ascii")
+    return bytes_response(status, headers, text.encode(encoding), content_type)
+
+
+def json_response(status: int, headers: Headers | None, obj: Any) -> tuple[int, Headers, Content]:
+    """An ``application/json`` response of ``obj``, serialised with :func:`json.dumps`.
+
+    ``obj`` is anything ``json.dumps`` accepts.
+    """
+    return bytes_response(status, headers, json.dumps(obj).encode("utf-8"), b"application/json")

@@ -1,0 +1,169 @@
+"""Converters: type names in templates, turned into Pydantic validators; the registry users extend."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+from typing import Annotated, Any, final
+
+from typing_extensions import TypeForm
+
+from pydantic import BeforeValidator, PlainSerializer, TypeAdapter
+from pydantic.errors import PydanticUserError
+
+from ..errors import ConverterError
+
+# Type names whose values need no conversion: the segment is the value.
+UNCONVERTED = frozenset({"str", "path"})
+
+BUILTIN_TYPES: Mapping[str, TypeForm[Any]] = {
+    "str": str,
+    "path": str,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "decimal": Decimal,
+    "uuid": uuid.UUID,
+    "date": datetime.date,
+    "datetime": datetime.datetime,
+    "time": datetime.time,
+}
+
+# The types that take a strptime format, and how to narrow a parsed datetime to each.
+FORMATTED: Mapping[str, Callable[[datetime.datetime], object]] = {
+    "date": datetime.datetime.date,
+    "datetime": lambda value: value,
+    "time": datetime.datetime.time,
+}
+
+# Core schema kinds that hold several values: no single path segment can be one.
+_CONTAINER_SCHEMAS = frozenset(
+    {
+        "list", "tuple", "set", "frozenset", "dict", "generator", "model", "model-fields",
+        "dataclass", "dataclass-args", "typed-dict", "arguments", "call", "callable",
+    }
+)  # fmt: skip
+
+
+@final
+@dataclass(frozen=True, slots=True, eq=False)
+class Converter:
+    """How a segment becomes a value of one declared type, and a value a segment.
+
+    ``convert`` is ``None`` for the types that need no conversion (``str``, ``path``);
+    otherwise it raises ``ValueError`` (Pydantic's ``ValidationError``) for a segment
+    that is not a value of the type.
+    """
+
+    type_name: str
+    format: str | None
+    adapter: TypeAdapter[Any]
+    convert: Callable[[str], Any] | None
+
+    def to_segment(self, value: object) -> str:
+        """The text that converts back to ``value``; ``ValueError`` if there is none."""
+        if self.convert is None:
+            if not isinstance(value, str):
+                raise ValueError(f"expected str, got {type(value).__name__} {value!r}")
+            return value
+        typed = self.adapter.validate_python(value)
+        dumped = json.loads(self.adapter.dump_json(typed))
+        text = dumped if isinstance(dumped, str) else json.dumps(dumped)
+        if self.convert(text) != typed:
+            raise ValueError(f"{value!r} does not survive the round trip through {text!r}")
+        return text
+
+
+def _strptime(fmt: str, narrow: Callable[[datetime.datetime], object], value: object) -> object:
+    if isinstance(value, str):
+        return narrow(datetime.datetime.strptime(value, fmt))
+    return value
+
+
+def _schema_kinds(schema: Mapping[str, Any]) -> Iterator[str]:
+    """Every schema kind that a core schema can end up validating with."""
+    yield schema["type"]
+    for key in ("schema", "lax_schema", "python_schema"):
+        if isinstance(schema.get(key), Mapping):
+            yield from _schema_kinds(schema[key])
+    for key in ("choices", "steps", "definitions"):
+        for child in schema.get(key, ()):
+            child = child[0] if isinstance(child, tuple) else child
+            if isinstance(child, Mapping):
+                yield from _schema_kinds(child)
+
+
+@final
+class ConverterRegistry:
+    """The type names an application's templates may use, built-in and registered.
+
+    One registry is shared by the HTTP and WebSocket routers of an application;
+    converters are built once per type name and format, and reused by every template.
+    """
+
+    def __init__(self, types: Mapping[str, TypeForm[Any]] | None = None) -> None:
+        self._types: dict[str, TypeForm[Any]] = dict(BUILTIN_TYPES)
+        self._built: dict[tuple[str, str | None], Converter] = {}
+        for name, type_ in (types or {}).items():
+            self.add(name, type_)
+
+    def add(self, name: str, type_: TypeForm[Any]) -> None:
+        """Register ``type_`` (anything Pydantic validates from a string) as ``name``."""
+        given: object = name  # checked as any object: callers are not always typed
+        if not isinstance(given, str) or not given.isidentifier():
+            raise ConverterError(f"converter name {name!r} must be an identifier")
+        if name in BUILTIN_TYPES:
+            raise ConverterError(f"converter name {name!r} clashes with the built-in type")
+        if name in self._types:
+            raise ConverterError(f"converter name {name!r} is already registered")
+        try:
+            adapter: TypeAdapter[Any] = TypeAdapter(type_)
+        except (PydanticUserError, TypeError) as error:
+            raise ConverterError(
+                f"converter {name!r}: Pydantic cannot validate {type_!r}: {error}"
+            ) from error
+        containers = _CONTAINER_SCHEMAS.intersection(_schema_kinds(adapter.core_schema))
+        if containers:
+            raise ConverterError(
+                f"converter {name!r}: {type_!r} is a {'/'.join(sorted(containers))}, "
+                "which cannot be read from one path segment"
+            )
+        self._types[name] = type_
+        self._built[(name, None)] = Converter(name, None, adapter, adapter.validate_strings)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._types
+
+    def names(self) -> list[str]:
+        """Every type name known, sorted."""
+        return sorted(self._types)
+
+    def get(self, name: str, format: str | None) -> Converter:
+        """The converter for ``name`` with ``format``; ``KeyError`` or ``ValueError`` if none."""
+        key = (name, format)
+        converter = self._built.get(key)
+        if converter is None:
+            converter = self._built[key] = self._build(name, format)
+        return converter
+
+    def _build(self, name: str, format: str | None) -> Converter:
+        type_ = self._types[name]
+        if format is None:
+            adapter: TypeAdapter[Any] = TypeAdapter(type_)
+            convert = None if name in UNCONVERTED else adapter.validate_strings
+            return Converter(name, None, adapter, convert)
+        narrow = FORMATTED.get(name)
+        if narrow is None:
+            raise ValueError(f"type {name!r} takes no format (only {', '.join(FORMATTED)} do)")
+        formatted = Annotated[
+            type_,  # type: ignore[valid-type]  # a type held in a variable: one of FORMATTED
+            BeforeValidator(partial(_strptime, format, narrow)),
+            PlainSerializer(lambda value: value.strftime(format), return_type=str),
+        ]
+        adapter = TypeAdapter(formatted)
+        return Converter(name, format, adapter, adapter.validate_strings)

@@ -1,0 +1,121 @@
+"""Routes by path template: what the HTTP and WebSocket routers share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar, final
+
+from ..errors import TemplateError
+from .converters import ConverterRegistry
+from .template import Template, parse
+from .tree import Tree
+
+H = TypeVar("H")
+
+TrailingSlash = Literal["strict", "lenient", "redirect"]
+"""How a router treats a trailing slash.
+
+``strict``: ``/foo`` and ``/foo/`` are different routes. ``lenient``: either path
+reaches the route, whichever form it was added with. ``redirect``: a request for the
+other form is redirected (308) to the form that was added.
+"""
+
+_TRAILING_SLASH_CHOICES = ("strict", "lenient", "redirect")
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Route(Generic[H]):
+    """A handler routed on a template: what resolution finds."""
+
+    template: Template
+    handler: H
+    name: str | None
+
+    def matches(self, values: list[Any]) -> dict[str, Any]:
+        """The route's variables by name, from the values found in order."""
+        return {variable.name: value for variable, value in zip(self.template.variables, values)}
+
+
+class TreeRouter(Generic[H]):
+    """Templates stored in a :class:`~bareasgi.routing.tree.Tree`, with names for ``url_for``."""
+
+    def __init__(
+        self,
+        converters: ConverterRegistry | None = None,
+        *,
+        trailing_slash: TrailingSlash = "strict",
+    ) -> None:
+        if trailing_slash not in _TRAILING_SLASH_CHOICES:
+            raise ValueError(
+                f"trailing_slash must be one of {', '.join(_TRAILING_SLASH_CHOICES)}, "
+                f"not {trailing_slash!r}"
+            )
+        self.converters = converters if converters is not None else ConverterRegistry()
+        self.trailing_slash: TrailingSlash = trailing_slash
+        self._tree: Tree[Route[H]] = Tree()
+        # Templates without variables, by path: one dict lookup before any tree walk.
+        self._static: dict[str, dict[str, Route[H]]] = {}
+        self._named: dict[str, Route[H]] = {}
+
+    def _add(self, keys: list[str], path: str, handler: H, name: str | None) -> None:
+        if self.trailing_slash == "lenient":
+            path = _without_trailing_slash(path)
+        template = parse(path, self.converters)
+        if name is not None and name in self._named:
+            raise TemplateError(
+                f"{path!r}: route name {name!r} is already used by {self._named[name].template.text!r}"
+            )
+        routes = self._tree.leaf(template).routes
+        for key in keys:
+            if key in routes:
+                raise TemplateError(
+                    f"{path!r}: {key} is already routed on {routes[key].template.text!r}"
+                )
+        route = Route(template, handler, name)
+        for key in keys:
+            routes[key] = route
+        if template.is_static:
+            self._static[template.text] = routes
+        if name is not None:
+            self._named[name] = route
+
+    def _find(
+        self, path: str, key: str, alternative: str
+    ) -> tuple[Route[H] | None, dict[str, Any], dict[str, Route[H]] | None]:
+        """The route for ``key`` on ``path`` and its matches, plus the routes reached."""
+        if self.trailing_slash == "lenient":
+            path = _without_trailing_slash(path)
+        static = self._static.get(path)
+        if static is not None:
+            route = static.get(key) or static.get(alternative)
+            if route is not None:
+                return route, {}, static
+        if not path.startswith("/"):
+            return None, {}, None
+        route, values, reached = self._tree.find(path[1:].split("/"), key, alternative)
+        if route is None:
+            return None, {}, reached
+        return route, route.matches(values), reached
+
+    def url_for(self, name: str, /, **values: Any) -> str:
+        """The percent-encoded path of the route called ``name``, with ``values`` filled in.
+
+        Each value is written so that resolving the path gives the same value back;
+        a missing, extra or unconvertible value raises ``ValueError`` naming it.
+        """
+        route = self._named.get(name)
+        if route is None:
+            raise KeyError(f"no route is named {name!r} (named: {', '.join(sorted(self._named))})")
+        return route.template.build(values)
+
+
+def _without_trailing_slash(path: str) -> str:
+    return path[:-1] if len(path) > 1 and path.endswith("/") else path
+
+
+def toggle_trailing_slash(path: str) -> str:
+    """``/foo`` for ``/foo/`` and the reverse; the root stays as it is."""
+    if path == "/":
+        return path
+    return path[:-1] if path.endswith("/") else path + "/"

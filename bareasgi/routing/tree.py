@@ -1,0 +1,175 @@
+"""The segment tree that path templates are stored in and paths resolved through.
+
+Invariants:
+
+- Each node stands for a path prefix. Its children are tried in a fixed order:
+  the literal child for the next segment (one dict lookup), then the variable
+  children in the order they were first added, then the ``path`` catch-all.
+- A variable child never matches an empty segment; a segment its converter refuses
+  means that branch does not match, and the walk backtracks to the next candidate.
+- A node's ``routes`` map a key (an HTTP method) to what was routed there.
+- Recursion goes one level per node, so its depth is bounded by the longest
+  template, not by the path: a longer path either misses or ends in a catch-all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, final
+
+from .converters import Converter
+from .template import Template, Variable
+
+R = TypeVar("R")
+
+
+@final
+@dataclass(slots=True, eq=False)
+class Node(Generic[R]):
+    """One path prefix: its children, and the routes that end here."""
+
+    literals: dict[str, Node[R]] = field(default_factory=dict)
+    variables: list[tuple[Converter, Node[R]]] = field(default_factory=list)
+    rest: Node[R] | None = None
+    routes: dict[str, R] = field(default_factory=dict)
+
+    def child(self, segment: str | Variable) -> Node[R]:
+        """The child for ``segment``, made if missing."""
+        if isinstance(segment, str):
+            return self.literals.setdefault(segment, Node())
+        if segment.is_rest:
+            if self.rest is None:
+                self.rest = Node()
+            return self.rest
+        for converter, node in self.variables:
+            if converter is segment.converter:
+                return node
+        node = Node[R]()
+        self.variables.append((segment.converter, node))
+        return node
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class ConversionFailure:
+    """A segment that fitted a variable's place but not its type."""
+
+    position: int
+    segment: str
+    converter: Converter
+    error: ValueError
+
+
+@final
+class Tree(Generic[R]):
+    """Routes stored by template, found by path."""
+
+    __slots__ = ("root",)
+
+    def __init__(self) -> None:
+        self.root: Node[R] = Node()
+
+    def leaf(self, template: Template) -> Node[R]:
+        """The node where ``template`` ends, made if missing."""
+        node = self.root
+        for segment in template.segments:
+            node = node.child(segment)
+        return node
+
+    def find(
+        self, segments: list[str], key: str, alternative: str
+    ) -> tuple[R | None, list[Any], dict[str, R] | None]:
+        """The first route for ``key`` (else ``alternative``) on a path, and its values.
+
+        Also gives the routes of the first node the path reached, whatever their keys,
+        so a caller can tell "no such path" from "not for this key".
+        """
+        values: list[Any] = []
+        reached: list[dict[str, R]] = []
+        route = _search(self.root, segments, 0, key, alternative, values, reached)
+        return route, values, reached[0] if reached else None
+
+    def explain(self, segments: list[str]) -> tuple[dict[str, R], list[ConversionFailure]] | None:
+        """The first routes whose template fits the path once conversions are ignored.
+
+        Called only after :meth:`find` missed: gives those routes and the segments
+        that failed to convert, or ``None`` when no template has the path's shape.
+        """
+        failures: list[ConversionFailure] = []
+        routes = _explain(self.root, segments, 0, failures)
+        return (routes, failures) if routes is not None else None
+
+
+def _search(
+    node: Node[R],
+    segments: list[str],
+    index: int,
+    key: str,
+    alternative: str,
+    values: list[Any],
+    reached: list[dict[str, R]],
+) -> R | None:
+    if index == len(segments):
+        routes = node.routes
+        if not routes:
+            return None
+        route = routes.get(key) or routes.get(alternative)
+        if route is None and not reached:
+            reached.append(routes)
+        return route
+    segment = segments[index]
+    child = node.literals.get(segment)
+    if child is not None:
+        route = _search(child, segments, index + 1, key, alternative, values, reached)
+        if route is not None:
+            return route
+    if segment:
+        for converter, child in node.variables:
+            convert = converter.convert
+            if convert is None:
+                values.append(segment)
+            else:
+                try:
+                    values.append(convert(segment))
+                except ValueError:
+                    continue
+            route = _search(child, segments, index + 1, key, alternative, values, reached)
+            if route is not None:
+                return route
+            values.pop()
+    if node.rest is not None:
+        values.append("/".join(segments[index:]))
+        route = _search(node.rest, segments, len(segments), key, alternative, values, reached)
+        if route is not None:
+            return route
+        values.pop()
+    return None
+
+
+def _explain(
+    node: Node[R], segments: list[str], index: int, failures: list[ConversionFailure]
+) -> dict[str, R] | None:
+    if index == len(segments):
+        return node.routes if node.routes and failures else None
+    segment = segments[index]
+    child = node.literals.get(segment)
+    if child is not None:
+        routes = _explain(child, segments, index + 1, failures)
+        if routes is not None:
+            return routes
+    if segment:
+        for converter, child in node.variables:
+            convert = converter.convert
+            failure = None
+            if convert is not None:
+                try:
+                    convert(segment)
+                except ValueError as error:
+                    failure = ConversionFailure(index, segment, converter, error)
+                    failures.append(failure)
+            routes = _explain(child, segments, index + 1, failures)
+            if routes is not None:
+                return routes
+            if failure is not None:
+                failures.pop()
+    return None

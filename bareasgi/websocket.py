@@ -1,0 +1,117 @@
+"""One WebSocket connection: the object a handler drives, and the connection's life."""
+
+from __future__ import annotations
+
+import logging
+from typing import final
+
+from .errors import ClientDisconnect
+from .types import Headers, Info, Message, Receive, RouteMatches, Send, WebSocketRequestCallback, WebSocketScope
+
+LOGGER = logging.getLogger("bareasgi")
+
+# Close code for "an unexpected condition prevented the server from fulfilling the request".
+INTERNAL_ERROR = 1011
+
+
+@final
+class ServerWebSocket:
+    """The :class:`~bareasgi.types.WebSocket` a handler is given, over ASGI messages."""
+
+    __slots__ = ("_accepted", "_closed", "_receive", "_send")
+
+    def __init__(self, receive: Receive, send: Send) -> None:
+        self._receive = receive
+        self._send = send
+        self._accepted = False
+        self._closed = False
+
+    @property
+    def accepted(self) -> bool:
+        """Whether :meth:`accept` has been called."""
+        return self._accepted
+
+    @property
+    def closed(self) -> bool:
+        """Whether the connection is over, closed by either side."""
+        return self._closed
+
+    async def accept(self, subprotocol: str | None = None, headers: Headers | None = None) -> None:
+        """Accept the connection, choosing ``subprotocol`` and adding ``headers``."""
+        if self._accepted or self._closed:
+            raise RuntimeError("accept() called on a WebSocket already accepted or closed")
+        message: dict[str, object] = {"type": "websocket.accept", "subprotocol": subprotocol}
+        if headers:
+            message["headers"] = list(headers)
+        await self._send_message(message)
+        self._accepted = True
+
+    async def receive(self) -> bytes | str | None:
+        """The next message, ``str`` for text and ``bytes`` for binary; ``None`` once gone."""
+        while not self._closed:
+            message = await self._receive()
+            kind = message["type"]
+            if kind == "websocket.receive":
+                text: str | None = message.get("text")
+                if text is not None:
+                    return text
+                data: bytes | None = message.get("bytes")
+                return data if data is not None else b""
+            if kind == "websocket.disconnect":
+                self._closed = True
+        return None
+
+    async def send(self, content: bytes | str) -> None:
+        """Send ``content`` as a text (``str``) or binary (``bytes``) message.
+
+        Raises :class:`~bareasgi.errors.ClientDisconnect` once the connection is over.
+        """
+        if self._closed:
+            raise ClientDisconnect("the WebSocket is closed")
+        if isinstance(content, str):
+            await self._send_message({"type": "websocket.send", "text": content})
+        else:
+            await self._send_message({"type": "websocket.send", "bytes": bytes(content)})
+
+    async def close(self, code: int = 1000, reason: str | None = None) -> None:
+        """Close the connection with ``code``; does nothing once it is over."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            await self._send({"type": "websocket.close", "code": code, "reason": reason or ""})
+        except OSError:
+            pass  # the client went first: the connection is over either way
+
+    async def _send_message(self, message: Message) -> None:
+        try:
+            await self._send(message)
+        except OSError as error:
+            self._closed = True
+            raise ClientDisconnect("the client left the WebSocket") from error
+
+
+async def serve_websocket(
+    scope: WebSocketScope,
+    receive: Receive,
+    send: Send,
+    handler: WebSocketRequestCallback | None,
+    matches: RouteMatches,
+    info: Info,
+) -> None:
+    """Run one WebSocket connection; with no handler, refuse it (the server answers 403)."""
+    if (await receive())["type"] != "websocket.connect":
+        return  # the client left before the handshake completed
+    web_socket = ServerWebSocket(receive, send)
+    if handler is None:
+        await web_socket.close()
+        return
+    try:
+        await handler(scope, info, matches, web_socket)
+    except ClientDisconnect:
+        pass  # the client left: not an error
+    except Exception:
+        LOGGER.exception("WebSocket %s: the handler failed", scope["path"])
+        await web_socket.close(INTERNAL_ERROR if web_socket.accepted else 1000)
+        return
+    await web_socket.close()
