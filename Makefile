@@ -1,0 +1,21 @@
+# The two entry points of the README: `make demo` and `make test`.
+# Each sets up .venv on its own, so either works on a fresh clone.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+demo: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[server]'
+	$(BIN)/python -m examples.demo
+
+test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pytest
+	$(BIN)/python -m mypy bareasgi tests examples benchmarks

@@ -1,0 +1,1 @@
+"""The bareasgi test suite."""

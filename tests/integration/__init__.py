@@ -1,0 +1,1 @@
+"""Integration tests: the application under real servers, with real clients."""

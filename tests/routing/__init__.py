@@ -1,0 +1,1 @@
+"""Routing tests: templates, converters, resolution, reverse routing."""

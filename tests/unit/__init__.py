@@ -1,0 +1,1 @@
+"""In-process tests: the application driven by a scripted ASGI server."""
