@@ -66,19 +66,23 @@ class RequestBody:
         """Return when the client has gone, passing on any body messages still to come.
 
         From the call on, this is the only caller of the server's ``receive``: body
-        messages go to the iterator through a one-message buffer.
+        messages reach the iterator through a one-message buffer, which lives as long
+        as this call (that is, as long as the response streams).
         """
         receive = self._receive
-        if self._more:
-            sender, receiver = anyio.create_memory_object_stream[Message](1)
+        if not self._more:
+            await _until_disconnect(receive)
+            return
+        sender, receiver = anyio.create_memory_object_stream[Message](1)
 
-            async def relayed() -> Message:
-                try:
-                    return await receiver.receive()
-                except anyio.EndOfStream:
-                    return _DISCONNECT
+        async def relayed() -> Message:
+            try:
+                return await receiver.receive()
+            except (anyio.EndOfStream, anyio.ClosedResourceError):
+                return _DISCONNECT
 
-            self._receive = relayed
+        self._receive = relayed
+        with receiver:
             async with sender:
                 while True:
                     message = await receive()
@@ -87,8 +91,12 @@ class RequestBody:
                     await sender.send(message)
                     if not message.get("more_body", False):
                         break
-        while (await receive())["type"] != "http.disconnect":
-            pass
+            await _until_disconnect(receive)
+
+
+async def _until_disconnect(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 async def serve_http(

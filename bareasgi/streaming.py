@@ -17,11 +17,17 @@ async def bytes_reader(content: Content, max_size: int | None = None) -> bytes:
     """
     chunks: list[bytes] = []
     size = 0
-    async for chunk in content:
-        size += len(chunk)
-        if max_size is not None and size > max_size:
-            raise HttpError(413, f"Request body larger than {max_size} bytes")
-        chunks.append(chunk)
+    iterator = aiter(content)
+    try:
+        async for chunk in iterator:
+            size += len(chunk)
+            if max_size is not None and size > max_size:
+                raise HttpError(413, f"Request body larger than {max_size} bytes")
+            chunks.append(chunk)
+    finally:
+        aclose = getattr(iterator, "aclose", None)
+        if aclose is not None:
+            await aclose()  # an async generator left early is finalised now, not by the GC
     return b"".join(chunks)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Set
 from typing import Any, Literal, final
+from urllib.parse import quote
 
 from ..checks import require_async_callable
 from ..errors import TemplateError
 from ..streaming import BytesBody
 from ..types import Content, HttpRequestCallback, HttpResponse, HttpScope, Info, RouteMatches
 from .converters import ConverterRegistry
-from .router import Route, TrailingSlash, TreeRouter, toggle_trailing_slash
+from .router import Route, TrailingSlash, TreeRouter, toggle_trailing_slash, without_trailing_slash
 from .tree import ConversionFailure
 
 ConversionErrorStatus = Literal[400, 404, 422]
@@ -82,14 +83,16 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback]):
         if reached is not None:
             return _method_not_allowed(reached), {}
         if self.trailing_slash == "redirect":
-            _, _, elsewhere = self._find(toggle_trailing_slash(path), method, "")
-            if elsewhere is not None:
+            other, _, elsewhere = self._find(toggle_trailing_slash(path), method, "")
+            if other is not None or elsewhere is not None:
                 return _redirect_to_other_slash, {}
         if self.conversion_error_status != 404:
             return self._conversion_error(path), {}
         return None, {}
 
     def _conversion_error(self, path: str) -> HttpRequestCallback | None:
+        if self.trailing_slash == "lenient":
+            path = without_trailing_slash(path)
         explained = self._tree.explain(path[1:].split("/")) if path.startswith("/") else None
         if explained is None:
             return None
@@ -144,7 +147,8 @@ async def _redirect_to_other_slash(
     scope: HttpScope, info: Info, matches: RouteMatches, content: Content, /
 ) -> HttpResponse:
     """308 to the same path with the trailing slash added or removed, query kept."""
-    location = toggle_trailing_slash(scope["path"])
+    # scope["path"] is percent-decoded (ASGI HTTP scope); a location must be a URI again.
+    location = quote(toggle_trailing_slash(scope["path"]), safe="/:@!$&'()*+,;=~")
     query = scope.get("query_string", b"")
-    target = location.encode("utf-8") + (b"?" + query if query else b"")
+    target = location.encode("ascii") + (b"?" + query if query else b"")
     return 308, [(b"location", target)]

@@ -60,7 +60,7 @@ class TreeRouter(Generic[H]):
 
     def _add(self, keys: list[str], path: str, handler: H, name: str | None) -> None:
         if self.trailing_slash == "lenient":
-            path = _without_trailing_slash(path)
+            path = without_trailing_slash(path)
         template = parse(path, self.converters)
         if name is not None and name in self._named:
             raise TemplateError(
@@ -83,14 +83,31 @@ class TreeRouter(Generic[H]):
     def _find(
         self, path: str, key: str, alternative: str
     ) -> tuple[Route[H] | None, dict[str, Any], dict[str, Route[H]] | None]:
-        """The route for ``key`` on ``path`` and its matches, plus the routes reached."""
-        if self.trailing_slash == "lenient":
-            path = _without_trailing_slash(path)
+        """The route for ``key`` on ``path`` and its matches, plus the routes reached.
+
+        The routes reached are given only when no route for ``key`` is found, and are
+        ``None`` when the path reaches no route at all.
+        """
+        if self.trailing_slash != "lenient":
+            return self._find_exact(path, key, alternative)
+        path = without_trailing_slash(path)
+        found = self._find_exact(path, key, alternative)
+        if found[0] is not None or path == "/":
+            return found
+        # Templates are stored without a trailing slash, so the slashed form can only
+        # reach a `path` catch-all, with an empty rest: '/files' and '/files/' both
+        # reach '/files/{rest:path}', as '/files/' does when trailing slashes are strict.
+        again = self._find_exact(path + "/", key, alternative)
+        return again if again[0] is not None or found[2] is None else found
+
+    def _find_exact(
+        self, path: str, key: str, alternative: str
+    ) -> tuple[Route[H] | None, dict[str, Any], dict[str, Route[H]] | None]:
         static = self._static.get(path)
         if static is not None:
             route = static.get(key) or static.get(alternative)
             if route is not None:
-                return route, {}, static
+                return route, {}, None
         if not path.startswith("/"):
             return None, {}, None
         route, values, reached = self._tree.find(path[1:].split("/"), key, alternative)
@@ -110,7 +127,8 @@ class TreeRouter(Generic[H]):
         return route.template.build(values)
 
 
-def _without_trailing_slash(path: str) -> str:
+def without_trailing_slash(path: str) -> str:
+    """``/foo`` for ``/foo/`` and for ``/foo``; the root stays as it is."""
     return path[:-1] if len(path) > 1 and path.endswith("/") else path
 
 

@@ -81,13 +81,19 @@ class Tree(Generic[R]):
     ) -> tuple[R | None, list[Any], dict[str, R] | None]:
         """The first route for ``key`` (else ``alternative``) on a path, and its values.
 
-        Also gives the routes of the first node the path reached, whatever their keys,
-        so a caller can tell "no such path" from "not for this key".
+        When there is none, also gives the routes of every node the path reached,
+        whatever their keys (merged, the first reached winning a key), so a caller can
+        tell "no such path" from "not for this key" and list every key the path takes.
         """
         values: list[Any] = []
         reached: list[dict[str, R]] = []
         route = _search(self.root, segments, 0, key, alternative, values, reached)
-        return route, values, reached[0] if reached else None
+        if route is not None or not reached:
+            return route, values, None
+        merged: dict[str, R] = {}
+        for routes in reversed(reached):
+            merged.update(routes)
+        return None, values, merged
 
     def explain(self, segments: list[str]) -> tuple[dict[str, R], list[ConversionFailure]] | None:
         """The first routes whose template fits the path once conversions are ignored.
@@ -114,7 +120,7 @@ def _search(
         if not routes:
             return None
         route = routes.get(key) or routes.get(alternative)
-        if route is None and not reached:
+        if route is None:
             reached.append(routes)
         return route
     segment = segments[index]

@@ -1,0 +1,169 @@
+"""Streaming in both directions, and clients that leave."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import anyio
+import pytest
+
+from bareasgi import (
+    Application,
+    ClientDisconnect,
+    Content,
+    HttpResponse,
+    HttpScope,
+    Info,
+    RouteMatches,
+    bytes_reader,
+)
+from bareasgi.types import Message
+
+from .peer import call, http_scope, request_messages
+
+pytestmark = pytest.mark.anyio
+
+BODY = b"The quick brown fox jumps over the lazy dog"
+
+
+def errors_logged(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "bareasgi" and r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("split", ["whole", "bytes", "trailing"])
+async def test_the_request_body_is_read_whole(split: str) -> None:
+    async def echo(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        data = await bytes_reader(content)
+        return 200, [], _once(data)
+
+    app = Application()
+    app.http_router.add({"POST"}, "/", echo)
+    exchange = await call(app, http_scope("POST", "/"), request_messages(BODY, split))
+    assert exchange.body == BODY
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    yield data
+
+
+@pytest.mark.parametrize("split", ["whole", "bytes", "trailing"])
+async def test_the_request_body_streams_into_the_response(split: str) -> None:
+    async def echo(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [], content
+
+    app = Application()
+    app.http_router.add({"POST"}, "/", echo)
+    exchange = await call(app, http_scope("POST", "/"), request_messages(BODY, split))
+    assert exchange.body == BODY
+
+
+async def test_the_request_body_is_not_read_unless_the_handler_asks() -> None:
+    async def ignore(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 204
+
+    app = Application()
+    app.http_router.add({"POST"}, "/", ignore)
+    exchange = await call(app, http_scope("POST", "/"), request_messages(BODY, "bytes"))
+    assert exchange.status == 204
+    assert exchange.received == 0
+
+
+async def test_a_client_leaving_while_the_body_is_read_is_not_an_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    raised: list[BaseException] = []
+
+    async def reader(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        try:
+            await bytes_reader(content)
+        except ClientDisconnect as error:
+            raised.append(error)
+            raise
+        return 204
+
+    app = Application()
+    app.http_router.add({"POST"}, "/", reader)
+    first_part: list[Message] = [{"type": "http.request", "body": b"part", "more_body": True}]
+    exchange = await call(app, http_scope("POST", "/"), [*first_part, {"type": "http.disconnect"}])
+    assert exchange.sent == []
+    assert len(raised) == 1
+    assert errors_logged(caplog) == []
+
+
+def endless(finalised: list[str], forever: bool) -> AsyncIterator[bytes]:
+    async def events() -> AsyncIterator[bytes]:
+        try:
+            yield b"data: 1\n\n"
+            if forever:
+                await anyio.sleep_forever()
+            while True:
+                await anyio.sleep(0.01)
+                yield b"data: more\n\n"
+        finally:
+            finalised.append("closed")
+
+    return events()
+
+
+@pytest.mark.parametrize("forever", [False, True], ids=["ticking", "waiting"])
+async def test_an_endless_stream_stops_when_the_client_leaves(
+    forever: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    finalised: list[str] = []
+
+    async def sse(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [(b"content-type", b"text/event-stream")], endless(finalised, forever)
+
+    app = Application()
+    app.http_router.add({"GET"}, "/events", sse)
+    exchange = await call(
+        app, http_scope("GET", "/events"), request_messages(b""), disconnect_after_sends=2
+    )
+    assert exchange.status == 200
+    assert finalised == ["closed"]
+    assert errors_logged(caplog) == []
+
+
+async def test_a_send_that_raises_stops_the_stream_quietly(caplog: pytest.LogCaptureFixture) -> None:
+    finalised: list[str] = []
+
+    async def sse(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [], endless(finalised, False)
+
+    app = Application()
+    app.http_router.add({"GET"}, "/events", sse)
+    exchange = await call(app, http_scope("GET", "/events"), request_messages(b""), send_error_after=3)
+    assert len(exchange.sent) == 3
+    assert finalised == ["closed"]
+    assert errors_logged(caplog) == []
+
+
+async def test_a_streamed_echo_sees_the_client_leave_mid_body(caplog: pytest.LogCaptureFixture) -> None:
+    async def echo(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [], content
+
+    app = Application()
+    app.http_router.add({"POST"}, "/", echo)
+    inputs: list[Message] = [
+        {"type": "http.request", "body": b"one", "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    exchange = await call(app, http_scope("POST", "/"), inputs)
+    assert exchange.status == 200
+    assert not exchange.completed
+    assert errors_logged(caplog) == []
+
+
+async def test_server_cancellation_closes_the_body_and_propagates() -> None:
+    finalised: list[str] = []
+
+    async def sse(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [], endless(finalised, True)
+
+    app = Application()
+    app.http_router.add({"GET"}, "/events", sse)
+    with anyio.move_on_after(0.2) as scope:
+        await call(app, http_scope("GET", "/events"), request_messages(b""))
+    assert scope.cancelled_caught
+    assert finalised == ["closed"]
