@@ -18,6 +18,7 @@ import urllib.error
 from collections.abc import AsyncIterator
 
 import anyio
+from anyio.abc import TaskStatus
 
 from .errors import ClientDisconnect, HttpError
 from .middleware import full_response
@@ -62,15 +63,21 @@ class RequestBody:
                 raise RuntimeError(f"unexpected ASGI message {kind!r} while reading a request body")
         raise StopAsyncIteration
 
-    async def wait_disconnect(self) -> None:
+    async def wait_disconnect(
+        self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED
+    ) -> None:
         """Return when the client has gone, passing on any body messages still to come.
 
-        From the call on, this is the only caller of the server's ``receive``: body
-        messages reach the iterator through a one-message buffer, which lives as long
-        as this call (that is, as long as the response streams).
+        From ``task_status.started()`` on, this is the only caller of the server's
+        ``receive``: body messages reach the iterator through a one-message buffer,
+        which lives as long as this call (that is, as long as the response streams).
+        Start it with ``task_group.start()``, so that the iterator is not itself
+        waiting in ``receive`` meanwhile: two concurrent callers of uvicorn's
+        ``receive`` are both woken for one message, and one gets an empty copy.
         """
         receive = self._receive
         if not self._more:
+            task_status.started()
             await _until_disconnect(receive)
             return
         sender, receiver = anyio.create_memory_object_stream[Message](1)
@@ -82,6 +89,7 @@ class RequestBody:
                 return _DISCONNECT
 
         self._receive = relayed
+        task_status.started()
         with receiver:
             async with sender:
                 while True:
@@ -142,7 +150,7 @@ async def _stream(body: Content, content: RequestBody, send: Send, scope: HttpSc
     chunks = aiter(body)
     try:
         async with anyio.create_task_group() as task_group:
-            task_group.start_soon(_cancel_on_disconnect, content, task_group.cancel_scope)
+            await task_group.start(_cancel_on_disconnect, content, task_group.cancel_scope)
             try:
                 while True:
                     try:
@@ -174,8 +182,13 @@ async def _send_or_leave(send: Send, chunk: bytes, more_body: bool) -> None:
         raise ClientDisconnect("the client left while the response was sent") from error
 
 
-async def _cancel_on_disconnect(content: RequestBody, scope: anyio.CancelScope) -> None:
-    await content.wait_disconnect()
+async def _cancel_on_disconnect(
+    content: RequestBody,
+    scope: anyio.CancelScope,
+    *,
+    task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
+) -> None:
+    await content.wait_disconnect(task_status=task_status)
     scope.cancel()
 
 

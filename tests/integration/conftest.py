@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-# ``examples`` lives beside ``bareasgi`` at the top of the repository but is not an
-# installed package; ``python -m pytest`` finds it through the working directory, and
-# this makes the plain ``pytest`` script find it too.
-REPOSITORY = str(Path(__file__).resolve().parents[2])
-if REPOSITORY not in sys.path:
-    sys.path.insert(0, REPOSITORY)
 
 
 @pytest.fixture
