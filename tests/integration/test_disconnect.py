@@ -1,0 +1,133 @@
+"""A client that leaves an endless response: the body generator is closed promptly, quietly."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import AsyncIterator, Iterator
+
+import anyio
+import pytest
+
+from bareasgi import Application, Content, HttpResponse, HttpScope, Info, RouteMatches
+
+from .servers import SERVER_KINDS, Running, ServerKind, errors_from, run_server, wait_until
+
+pytestmark = pytest.mark.anyio
+
+EVENT_STREAM = [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache")]
+
+
+class Stream:
+    """One endless response as its generator lived it, seen from the test thread."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+        self.closed = threading.Event()
+
+
+class Streams:
+    """The streams of a server, by the key in their path."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._streams: dict[int, Stream] = {}
+        self._keys = itertools.count()
+
+    def new(self) -> tuple[int, Stream]:
+        with self._lock:
+            key = next(self._keys)
+            stream = self._streams[key] = Stream()
+        return key, stream
+
+    def __getitem__(self, key: int) -> Stream:
+        with self._lock:
+            return self._streams[key]
+
+
+def make_app(streams: Streams) -> Application:
+    app = Application()
+
+    async def ticking(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        stream = streams[matches["key"]]
+
+        async def events() -> AsyncIterator[bytes]:
+            try:
+                for number in itertools.count():
+                    yield f"data: {number}\n\n".encode("ascii")
+                    stream.sent += 1
+                    await anyio.sleep(0.05)
+            finally:
+                stream.closed.set()
+
+        return 200, EVENT_STREAM, events()
+
+    async def stalled(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        stream = streams[matches["key"]]
+
+        async def events() -> AsyncIterator[bytes]:
+            try:
+                yield b"data: only\n\n"
+                stream.sent += 1
+                await anyio.sleep_forever()
+            finally:
+                stream.closed.set()
+
+        return 200, EVENT_STREAM, events()
+
+    app.http_router.add({"GET"}, "/ticking/{key:int}", ticking)
+    app.http_router.add({"GET"}, "/stalled/{key:int}", stalled)
+    return app
+
+
+@pytest.fixture(scope="module")
+def streams() -> Streams:
+    return Streams()
+
+
+@pytest.fixture(scope="module", params=SERVER_KINDS)
+def server(request: pytest.FixtureRequest, streams: Streams) -> Iterator[Running]:
+    kind: ServerKind = request.param
+    with run_server(kind, make_app(streams)) as running:
+        yield running
+
+
+async def read_events_then_leave(server: Running, path: str, wanted: int) -> list[str]:
+    """Read ``wanted`` events from ``path``, then close the connection."""
+    events: list[str] = []
+    async with server.client() as client:
+        async with client.stream("GET", path) as response:
+            assert response.status_code == 200
+            assert response.headers["content-type"] == "text/event-stream"
+            async for line in response.aiter_lines():
+                if line:
+                    events.append(line)
+                if len(events) == wanted:
+                    break
+    return events
+
+
+async def test_endless_stream_is_closed_within_a_second_of_the_client_leaving(
+    server: Running, streams: Streams, caplog: pytest.LogCaptureFixture
+) -> None:
+    key, stream = streams.new()
+
+    events = await read_events_then_leave(server, f"/ticking/{key}", 2)
+
+    assert events == ["data: 0", "data: 1"]
+    assert await wait_until(stream.closed.is_set, timeout=1.0), "the generator's finally did not run"
+    assert stream.sent >= 2
+    assert errors_from(caplog, "bareasgi") == []
+
+
+async def test_stream_waiting_forever_is_closed_within_a_second_of_the_client_leaving(
+    server: Running, streams: Streams, caplog: pytest.LogCaptureFixture
+) -> None:
+    key, stream = streams.new()
+
+    events = await read_events_then_leave(server, f"/stalled/{key}", 1)
+
+    assert events == ["data: only"]
+    assert await wait_until(stream.closed.is_set, timeout=1.0), "the generator's finally did not run"
+    assert stream.sent == 1
+    assert errors_from(caplog, "bareasgi") == []
