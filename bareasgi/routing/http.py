@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Set
 from typing import Any, Literal, final
 from urllib.parse import quote
@@ -14,6 +15,9 @@ from ..types import Content, HttpRequestCallback, HttpResponse, HttpScope, Info,
 from .converters import ConverterRegistry
 from .router import Route, TrailingSlash, TreeRouter, toggle_trailing_slash, without_trailing_slash
 from .tree import ConversionFailure
+
+# An upper-case HTTP token (RFC 9110, section 5.6.2), such as GET or M-SEARCH.
+_METHOD = re.compile(r"[A-Z][A-Z0-9!#$%&'*+.^_`|~-]*")
 
 ConversionErrorStatus = Literal[400, 404, 422]
 """The status for a path that fits a template but not its variables' types."""
@@ -66,8 +70,10 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback]):
                 f"{path!r}: methods must be a non-empty set such as {{'GET'}}, not {methods!r}"
             )
         for method in given:
-            if not isinstance(method, str) or not method.isupper() or not method.isalpha():
-                raise TemplateError(f"{path!r}: method {method!r} must be an upper-case name such as 'GET'")
+            if not isinstance(method, str) or not _METHOD.fullmatch(method):
+                raise TemplateError(
+                    f"{path!r}: method {method!r} must be an upper-case name such as 'GET'"
+                )
         require_async_callable(f"{path!r}: handler", callback)
         self._add(sorted(methods), path, callback, name)
 

@@ -116,6 +116,8 @@ def _parse_segment(text: str, part: str, registry: ConverterRegistry) -> Segment
     opener = part[0]
     closer = _CLOSERS.get(opener)
     if closer is None:
+        if part[-1] in "}>" and not _BRACKETS.intersection(part[:-1]):
+            raise TemplateError(f"{text!r}: segment {part!r}: unbalanced brackets")
         raise TemplateError(
             f"{text!r}: segment {part!r}: a variable must fill its whole segment, "
             "as '{name}' or '<name>'"
@@ -127,8 +129,10 @@ def _parse_segment(text: str, part: str, registry: ConverterRegistry) -> Segment
     inner = part[1:-1]
     if _BRACKETS.intersection(inner):
         raise TemplateError(f"{text!r}: segment {part!r}: unbalanced brackets")
-    name, _, spec = inner.partition(":")
+    name, has_type, spec = inner.partition(":")
     type_name, has_format, format = spec.partition(":")
+    if has_type and not type_name:
+        raise TemplateError(f"{text!r}: segment {part!r}: empty type after ':'")
     if not name:
         raise TemplateError(f"{text!r}: segment {part!r}: empty variable name")
     if not name.isidentifier():

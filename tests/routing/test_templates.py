@@ -170,7 +170,8 @@ def test_spellings_of_one_template_are_one_route(first: str, second: str) -> Non
         ("/x/{a>", "mixed brackets"),
         ("/x/<a}", "mixed brackets"),
         ("/x/{a:int>", "mixed brackets"),
-        ("/x/a}", "whole segment"),
+        ("/x/a}", "unbalanced brackets"),
+        ("/x/{a:}", "empty type"),
         ("/x/id{a}", "whole segment"),
         ("/x/{}", "empty variable name"),
         ("/x/<>", "empty variable name"),
@@ -205,6 +206,7 @@ def test_spellings_of_one_template_are_one_route(first: str, second: str) -> Non
         "angle-closed-by-brace",
         "typed-mixed",
         "stray-closer",
+        "empty-type",
         "text-around-variable",
         "empty-name-braces",
         "empty-name-angles",
@@ -301,6 +303,13 @@ def test_methods_must_be_a_non_empty_set(methods: Any) -> None:
 def test_methods_must_be_upper_case_names(method: str) -> None:
     with pytest.raises(TemplateError, match="upper-case"):
         HttpTreeRouter().add({method}, "/x", make_handler())
+
+
+def test_methods_may_be_any_http_token() -> None:
+    router = HttpTreeRouter()
+    handler = make_handler()
+    router.add({"M-SEARCH", "PROPFIND"}, "/x", handler)
+    assert router.resolve("M-SEARCH", "/x") == (handler, {})
 
 
 def test_methods_may_be_any_set() -> None:
