@@ -31,10 +31,11 @@ class Route(Generic[H]):
     template: Template
     handler: H
     name: str | None
+    names: tuple[str, ...]  # the template's variable names, in order
 
     def matches(self, values: list[Any]) -> dict[str, Any]:
         """The route's variables by name, from the values found in order."""
-        return {variable.name: value for variable, value in zip(self.template.variables, values)}
+        return dict(zip(self.names, values))
 
 
 class TreeRouter(Generic[H]):
@@ -72,7 +73,8 @@ class TreeRouter(Generic[H]):
                 raise TemplateError(
                     f"{path!r}: {key} is already routed on {routes[key].template.text!r}"
                 )
-        route = Route(template, handler, name)
+        names = tuple(variable.name for variable in template.variables)
+        route = Route(template, handler, name, names)
         for key in keys:
             routes[key] = route
         if template.is_static:
