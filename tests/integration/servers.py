@@ -42,6 +42,7 @@ class Running:
     """A server that is accepting connections on ``127.0.0.1:port``."""
 
     port: int
+    kind: ServerKind
 
     @property
     def url(self) -> str:
@@ -117,7 +118,7 @@ def run_uvicorn(app: Application, *, http: UvicornHttp = "httptools") -> Iterato
         _wait_started(lambda: server.started, thread)
         if not server.started:
             raise ServerDidNotStart(exit_codes[0] if exit_codes else None)
-        yield Running(port)
+        yield Running(port, "uvicorn-h11" if http == "h11" else "uvicorn-httptools")
     finally:
         server.should_exit = True
         thread.join(STOP_TIMEOUT)
@@ -172,7 +173,7 @@ def run_hypercorn_trio(app: Application) -> Iterator[Running]:
             raise TimeoutError(f"hypercorn did not start in {START_TIMEOUT}s")
         if not state.binds:
             raise ServerDidNotStart(state.error)
-        yield Running(int(state.binds[0].rsplit(":", 1)[1]))
+        yield Running(int(state.binds[0].rsplit(":", 1)[1]), "hypercorn-trio")
     finally:
         if state.token is not None and state.stop is not None and thread.is_alive():
             try:

@@ -58,7 +58,9 @@ async def broken_stream(scope: HttpScope, info: Info, matches: RouteMatches, con
 
 
 def make_app() -> Application:
-    app = Application()
+    app = Application(
+        not_found_response=(404, [(b"content-type", b"text/plain")], text_writer("nothing here"))
+    )
     for path, handler in [
         ("/not-found", not_found),
         ("/teapot", teapot),
@@ -99,6 +101,13 @@ async def test_http_error_becomes_its_response(server: Running, caplog: pytest.L
     assert brewed.headers["content-type"] == "text/x-teapot"
     assert brewed.headers["content-length"] == str(len(b"short and stout"))
     assert errors_from(caplog, "bareasgi") == []
+
+
+async def test_not_found_response_is_sent_whole_every_time(server: Running) -> None:
+    async with server.client() as client:
+        responses = [await client.get(f"/missing/{number}") for number in range(3)]
+
+    assert [(response.status_code, response.text) for response in responses] == [(404, "nothing here")] * 3
 
 
 async def test_urllib_http_error_becomes_a_response_with_its_status(

@@ -96,6 +96,12 @@ def make_app(recorder: Recorder) -> Application:
 
         return 200, OCTETS, body()
 
+    async def pushing(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        async def body() -> AsyncIterator[bytes]:
+            yield b"<link rel=stylesheet href=/style.css>"
+
+        return 200, [(b"content-type", b"text/html")], body(), [("/style.css", [(b"accept", b"text/css")])]
+
     async def gated(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
         async def body() -> AsyncIterator[bytes]:
             yield b"first;"
@@ -110,6 +116,8 @@ def make_app(recorder: Recorder) -> Application:
 
     app.http_router.add({"POST"}, "/echo", echo)
     app.http_router.add({"POST"}, "/upper", upper)
+    app.http_router.add({"POST"}, "/ignore/{count:int}/{size:int}", many_chunks)
+    app.http_router.add({"GET"}, "/pushing", pushing)
     app.http_router.add({"POST"}, "/read", read_whole)
     app.http_router.add({"GET"}, "/chunks/{count:int}/{size:int}", many_chunks)
     app.http_router.add({"GET"}, "/gated", gated)
@@ -185,6 +193,34 @@ async def test_response_streamed_in_many_chunks_arrives_in_full(server: Running)
     assert response.status_code == 200
     assert response.headers.get("transfer-encoding") == "chunked"
     assert b"".join(received) == whole(500, 1000)
+
+
+async def test_unread_upload_disturbs_neither_a_streamed_response_nor_the_next_request(
+    server: Running,
+) -> None:
+    if server.kind == "hypercorn-trio":
+        pytest.skip(
+            "hypercorn stalls a connection whose request body the application leaves unread, "
+            "raw ASGI applications included: the next request fails and the connection task "
+            "lingers until the graceful shutdown timeout"
+        )
+    async with server.client() as client:
+        ignored = [
+            await client.post("/ignore/50/100", content=upload(16, 16 * 1024, 0)) for _ in range(3)
+        ]
+        after = await client.get("/chunks/3/10")
+
+    assert [response.status_code for response in ignored] == [200] * 3
+    assert [response.content for response in ignored] == [whole(50, 100)] * 3
+    assert (after.status_code, after.content) == (200, whole(3, 10))
+
+
+async def test_pushes_are_ignored_where_the_server_cannot_push(server: Running) -> None:
+    async with server.client() as client:
+        response = await client.get("/pushing")
+
+    assert response.status_code == 200
+    assert response.text == "<link rel=stylesheet href=/style.css>"
 
 
 async def test_each_response_chunk_is_sent_as_soon_as_it_is_yielded(

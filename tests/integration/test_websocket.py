@@ -7,6 +7,7 @@ import json
 import threading
 from collections.abc import Iterator
 
+import anyio
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosedError, InvalidStatus
@@ -62,6 +63,21 @@ def make_app(sessions: Sessions) -> Application:
             await web_socket.close()  # the client has gone: must do nothing
             await web_socket.close()
             session.outcome = "receive() gave None; close() was harmless"
+        except BaseException as error:
+            session.outcome = f"raised {error!r}"
+            raise
+        finally:
+            session.ended.set()
+
+    @app.on_ws_request("/ticks/{key:int}")
+    async def ticks(scope: WebSocketScope, info: Info, matches: RouteMatches, web_socket: WebSocket) -> None:
+        """Only sends: it learns that the client left from send() alone."""
+        session = sessions[matches["key"]]
+        await web_socket.accept()
+        try:
+            for number in itertools.count():
+                await web_socket.send(f"tick {number}")
+                await anyio.sleep(0.02)
         except BaseException as error:
             session.outcome = f"raised {error!r}"
             raise
@@ -157,6 +173,23 @@ async def test_client_closing_ends_receive_with_none(
 
     assert await wait_until(session.ended.is_set)
     assert session.outcome == "receive() gave None; close() was harmless"
+    assert errors_from(caplog, "bareasgi") == []
+
+
+async def test_handler_that_only_sends_ends_quietly_when_the_client_leaves(
+    server: Running, sessions: Sessions, caplog: pytest.LogCaptureFixture
+) -> None:
+    if server.kind == "hypercorn-trio":
+        pytest.xfail(
+            "hypercorn (ASGI spec < 2.4) drops websocket.send after the client has gone "
+            "without raising, so a handler that never calls receive() runs until shutdown"
+        )
+    key, session = sessions.new()
+    async with open_ws(server, f"/ticks/{key}") as ws:
+        assert [await ws.recv(), await ws.recv()] == ["tick 0", "tick 1"]
+
+    assert await wait_until(session.ended.is_set, timeout=1.0)
+    assert session.outcome is not None and "ClientDisconnect" in session.outcome
     assert errors_from(caplog, "bareasgi") == []
 
 
