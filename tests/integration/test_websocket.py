@@ -84,6 +84,13 @@ def make_app(sessions: Sessions) -> Application:
         finally:
             session.ended.set()
 
+    @app.on_ws_request("/closing")
+    async def closing(scope: WebSocketScope, info: Info, matches: RouteMatches, web_socket: WebSocket) -> None:
+        await web_socket.accept()
+        await web_socket.send("goodbye")
+        await web_socket.close(4001, "done here")
+        await web_socket.close()  # a second close does nothing
+
     @app.on_ws_request("/protocols")
     async def protocols(
         scope: WebSocketScope, info: Info, matches: RouteMatches, web_socket: WebSocket
@@ -190,6 +197,29 @@ async def test_handler_that_only_sends_ends_quietly_when_the_client_leaves(
 
     assert await wait_until(session.ended.is_set, timeout=1.0)
     assert session.outcome is not None and "ClientDisconnect" in session.outcome
+    assert errors_from(caplog, "bareasgi") == []
+
+
+async def test_large_messages_cross_whole(server: Running, sessions: Sessions) -> None:
+    key, _ = sessions.new()
+    text = "é" * (256 * 1024)
+    data = bytes(range(256)) * 2048
+    async with open_ws(server, f"/echo/{key}") as ws:
+        replies = [await exchange(ws, text), await exchange(ws, data)]
+
+    assert replies == ["text:" + text, b"bytes:" + data]
+
+
+async def test_handler_close_code_and_reason_reach_the_client(
+    server: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with open_ws(server, "/closing") as ws:
+        message = await ws.recv()
+        with pytest.raises(ConnectionClosedError):
+            await ws.recv()
+
+    assert message == "goodbye"
+    assert (ws.close_code, ws.close_reason) == (4001, "done here")
     assert errors_from(caplog, "bareasgi") == []
 
 
