@@ -102,6 +102,7 @@ def run_uvicorn(app: Application, *, http: UvicornHttp = "httptools") -> Iterato
         log_level="warning",
         log_config=None,  # keep the test process's logging as pytest set it up
         lifespan="on",
+        timeout_graceful_shutdown=1,  # a handler that never ends cannot hang the tier
     )
     server = uvicorn.Server(config)
     exit_codes: list[object] = []

@@ -93,7 +93,8 @@ def make_app(recorder: Recorder) -> Application:
     async def many_chunks(
         scope: HttpScope, info: Info, matches: RouteMatches, content: Content
     ) -> HttpResponse:
-        count, size = int(matches["count"]), int(matches["size"])
+        count: int = matches["count"]
+        size: int = matches["size"]
 
         async def body() -> AsyncIterator[bytes]:
             for index in range(count):
