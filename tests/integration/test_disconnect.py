@@ -11,7 +11,16 @@ import pytest
 
 from bareasgi import Application, Content, HttpResponse, HttpScope, Info, RouteMatches
 
-from .servers import SERVER_KINDS, Running, ServerKind, errors_from, run_server, run_uvicorn, wait_until
+from .servers import (
+    SERVER_KINDS,
+    Running,
+    ServerKind,
+    errors_from,
+    run_server,
+    run_uvicorn,
+    wait_until,
+)
+from .shared import Registry
 
 pytestmark = pytest.mark.anyio
 
@@ -27,23 +36,7 @@ class Stream:
         self.stop = threading.Event()  # lets a test end a stream bareasgi failed to close
 
 
-class Streams:
-    """The streams of a server, by the key in their path."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._streams: dict[int, Stream] = {}
-        self._keys = itertools.count()
-
-    def new(self) -> tuple[int, Stream]:
-        with self._lock:
-            key = next(self._keys)
-            stream = self._streams[key] = Stream()
-        return key, stream
-
-    def __getitem__(self, key: int) -> Stream:
-        with self._lock:
-            return self._streams[key]
+Streams = Registry[Stream]
 
 
 def make_app(streams: Streams) -> Application:
@@ -85,7 +78,7 @@ def make_app(streams: Streams) -> Application:
 
 @pytest.fixture(scope="module")
 def streams() -> Streams:
-    return Streams()
+    return Registry(Stream)
 
 
 @pytest.fixture(scope="module", params=SERVER_KINDS)

@@ -133,6 +133,31 @@ async def test_failing_startup_stops_uvicorn_with_the_error_message(
     assert isinstance(ours[0].exc_info[1], RuntimeError)
 
 
+async def test_failing_shutdown_handler_stops_the_phase_and_uvicorn_reports_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = Application(info={"calls": []})
+
+    @app.on_shutdown
+    async def flush(scope: LifespanScope, info: Info, message: Message) -> None:
+        record(info, scope, message, "flush")
+        raise OSError("disk full")
+
+    @app.on_shutdown
+    async def never(scope: LifespanScope, info: Info, message: Message) -> None:
+        record(info, scope, message, "after the failure")
+
+    with run_uvicorn(app) as running:
+        async with running.client() as client:
+            assert (await client.get("/anything")).status_code == 404
+
+    assert [call["what"] for call in app.info["calls"]] == ["flush"]
+    uvicorn_errors = [record.getMessage() for record in errors_from(caplog, "uvicorn.error")]
+    assert "disk full" in uvicorn_errors
+    assert "Application shutdown failed. Exiting." in uvicorn_errors
+    assert len(errors_from(caplog, "bareasgi")) == 1
+
+
 async def test_failed_message_carries_the_error_text() -> None:
     """In process: the exact ``lifespan.startup.failed`` message the server is given."""
     app = failing_app()

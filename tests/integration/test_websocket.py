@@ -16,6 +16,7 @@ from websockets.typing import Subprotocol
 from bareasgi import Application, Info, RouteMatches, WebSocket, WebSocketScope
 
 from .servers import Running, ServerKind, errors_from, run_server, wait_until
+from .shared import Registry
 
 pytestmark = pytest.mark.anyio
 
@@ -29,21 +30,7 @@ class Session:
         self.ended = threading.Event()
 
 
-class Sessions:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._sessions: dict[int, Session] = {}
-        self._keys = itertools.count()
-
-    def new(self) -> tuple[int, Session]:
-        with self._lock:
-            key = next(self._keys)
-            session = self._sessions[key] = Session()
-        return key, session
-
-    def __getitem__(self, key: int) -> Session:
-        with self._lock:
-            return self._sessions[key]
+Sessions = Registry[Session]
 
 
 def make_app(sessions: Sessions) -> Application:
@@ -126,7 +113,7 @@ def make_app(sessions: Sessions) -> Application:
 
 @pytest.fixture(scope="module")
 def sessions() -> Sessions:
-    return Sessions()
+    return Registry(Session)
 
 
 @pytest.fixture(scope="module", params=["uvicorn-httptools", "hypercorn-trio"])
