@@ -22,12 +22,12 @@ from anyio.abc import TaskStatus
 
 from .errors import ClientDisconnect, HttpError
 from .middleware import full_response
+from .relay import Relay
 from .streaming import BytesBody
 from .types import Content, Headers, HttpRequestCallback, HttpScope, Info, Message, Receive, RouteMatches, Send
 
 LOGGER = logging.getLogger("bareasgi")
 
-_DISCONNECT: Message = {"type": "http.disconnect"}
 _INTERNAL_ERROR = b"Internal Server Error"
 
 
@@ -69,9 +69,9 @@ class RequestBody:
         """Return when the client has gone, passing on any body messages still to come.
 
         From ``task_status.started()`` on, this is the only caller of the server's
-        ``receive``: body messages reach the iterator through a one-message buffer,
-        which lives as long as this call (that is, as long as the response streams).
-        Start it with ``task_group.start()``, so that the iterator is not itself
+        ``receive``: body messages reach the iterator through a
+        :class:`~bareasgi.relay.Relay`, which lives as long as this call (that is,
+        as long as the response streams). Start it with ``task_group.start()``, so that the iterator is not itself
         waiting in ``receive`` meanwhile: two concurrent callers of uvicorn's
         ``receive`` are both woken for one message, and one gets an empty copy.
         """
@@ -80,26 +80,10 @@ class RequestBody:
             task_status.started()
             await _until_disconnect(receive)
             return
-        sender, receiver = anyio.create_memory_object_stream[Message](1)
-
-        async def relayed() -> Message:
-            try:
-                return await receiver.receive()
-            except (anyio.EndOfStream, anyio.ClosedResourceError):
-                return _DISCONNECT
-
-        self._receive = relayed
+        relay = Relay()
+        self._receive = relay.receive
         task_status.started()
-        with receiver:
-            async with sender:
-                while True:
-                    message = await receive()
-                    if message["type"] != "http.request":
-                        return
-                    await sender.send(message)
-                    if not message.get("more_body", False):
-                        break
-            await _until_disconnect(receive)
+        await relay.run(receive)
 
 
 async def _until_disconnect(receive: Receive) -> None:

@@ -125,14 +125,6 @@ async def test_endless_stream_is_closed_within_a_second_of_the_client_leaving(
     assert errors_from(caplog, "bareasgi") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bareasgi/http.py RequestBody.wait_disconnect: the watcher blocks relaying a second "
-        "unread request body message into its one-message buffer, so it never reads "
-        "http.disconnect and the response body is never closed"
-    ),
-)
 async def test_endless_stream_is_closed_when_the_client_leaves_with_its_upload_unread(
     streams: Streams, caplog: pytest.LogCaptureFixture
 ) -> None:

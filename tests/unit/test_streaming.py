@@ -18,6 +18,7 @@ from bareasgi import (
     RouteMatches,
     bytes_reader,
 )
+from bareasgi.relay import UNREAD_LIMIT
 from bareasgi.types import Message
 
 from .peer import call, http_scope, request_messages
@@ -167,3 +168,52 @@ async def test_server_cancellation_closes_the_body_and_propagates() -> None:
         await call(app, http_scope("GET", "/events"), request_messages(b""))
     assert scope.cancelled_caught
     assert finalised == ["closed"]
+
+
+async def test_an_unread_upload_does_not_keep_an_endless_stream_alive(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    finalised: list[str] = []
+
+    async def sse(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [], endless(finalised, True)
+
+    app = Application()
+    app.http_router.add({"POST"}, "/events", sse)
+    exchange = await call(
+        app, http_scope("POST", "/events"), request_messages(BODY, "bytes"), disconnect_after_sends=2
+    )
+    assert exchange.status == 200
+    assert finalised == ["closed"]
+    assert errors_logged(caplog) == []
+
+
+async def test_a_body_reading_an_upload_dropped_while_unread_gets_a_clear_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    gate = anyio.Event()
+
+    async def late_reader(content: Content) -> AsyncIterator[bytes]:
+        yield b"waiting"
+        await gate.wait()
+        yield await bytes_reader(content)
+
+    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [], late_reader(content)
+
+    async def release(message: Message) -> None:
+        if message.get("body") == b"waiting":
+            await anyio.sleep(0.05)  # the watcher takes in the whole upload meanwhile
+            gate.set()
+
+    app = Application()
+    app.http_router.add({"POST"}, "/", handler)
+    chunk = b"x" * (UNREAD_LIMIT // 4)
+    inputs: list[Message] = [
+        *({"type": "http.request", "body": chunk, "more_body": True} for _ in range(5)),
+        {"type": "http.request", "body": b"", "more_body": False},
+    ]
+    exchange = await call(app, http_scope("POST", "/"), inputs, on_send=release)
+    assert not exchange.completed
+    [record] = errors_logged(caplog)
+    assert record.exc_info is not None and "left unread" in str(record.exc_info[1])
