@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Set
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Mapping, Set
+from typing import Any, Generic, TypeVar, cast
 
 from typing_extensions import TypeForm
 
+from .asgi import HttpScope, LifespanEvent, LifespanScope, WebSocketScope
 from .checks import require_async_callable
 from .http import serve_http
 from .lifespan import serve_lifespan
@@ -14,99 +15,114 @@ from .middleware import compose, full_response
 from .routing import ConverterRegistry, HttpTreeRouter, WebSocketTreeRouter
 from .streaming import BytesBody
 from .types import (
-    AsgiScope,
     Content,
     HttpMiddlewareCallback,
     HttpRequestCallback,
     HttpResponse,
     HttpRouter,
-    HttpScope,
     Info,
+    InfoT,
     LifespanHandler,
-    Receive,
-    RouteMatches,
-    Send,
-    WebSocketRequestCallback,
+    Message,
+    Scope,
+    ServerReceive,
+    ServerSend,
+    WebSocket,
     WebSocketRouter,
 )
 from .websocket import serve_websocket
 
-HttpHandlerT = TypeVar("HttpHandlerT", bound=HttpRequestCallback)
-WebSocketHandlerT = TypeVar("WebSocketHandlerT", bound=WebSocketRequestCallback)
-LifespanHandlerT = TypeVar("LifespanHandlerT", bound=LifespanHandler)
+# The decorators give back the function they were given, with the types it declared.
+# A handler may declare its scope as the precise TypedDict or as the loose ``Scope``
+# (hence the constrained type variables), its matches as it likes (the router checks
+# a TypedDict against the template), and must take the application's ``info``.
+_HttpScopeT = TypeVar("_HttpScopeT", HttpScope, Scope)
+_WebSocketScopeT = TypeVar("_WebSocketScopeT", WebSocketScope, Scope)
+_LifespanScopeT = TypeVar("_LifespanScopeT", LifespanScope, Scope)
+_LifespanMessageT = TypeVar("_LifespanMessageT", LifespanEvent, Message)
+_MatchesT = TypeVar("_MatchesT")
+_HttpResultT = TypeVar("_HttpResultT", bound=Awaitable[HttpResponse])
+_NoResultT = TypeVar("_NoResultT", bound=Awaitable[None])
+CallbackT = TypeVar("CallbackT")
 
 
 def _default_not_found() -> HttpResponse:
-    return 404, [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"9")], BytesBody(b"Not Found")
+    return (
+        404,
+        [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"9")],
+        BytesBody(b"Not Found"),
+    )
 
 
-class Application:
+class Application(Generic[InfoT]):
     """An ASGI 3 application: ``await app(scope, receive, send)``.
 
     Every argument is optional. ``info`` is handed, as the same object, to every
-    handler (default: a new ``dict``). ``converters`` registers type names for path
-    templates (``{'slug': Slug}``). ``not_found_response`` is sent when no route has
-    the path; its body, if any, must be iterable more than once (``text_writer`` and
-    ``bytes_writer`` bodies are). Global ``middlewares`` wrap every HTTP request, in
-    order, the first outermost.
+    handler (default: a new ``dict``); the application is generic in its type, so
+    ``Application(info=MyInfo())`` expects handlers taking a ``MyInfo``.
+    ``converters`` registers type names for path templates (``{'slug': Slug}``).
+    ``not_found_response`` is sent when no route has the path; its body, if any,
+    must be iterable more than once (``text_writer`` and ``bytes_writer`` bodies
+    are). Global ``middlewares`` wrap every HTTP request, in order, the first
+    outermost.
     """
 
     def __init__(
         self,
         *,
-        middlewares: list[HttpMiddlewareCallback] | None = None,
-        http_router: HttpRouter | None = None,
-        web_socket_router: WebSocketRouter | None = None,
-        startup_handlers: list[LifespanHandler] | None = None,
-        shutdown_handlers: list[LifespanHandler] | None = None,
+        middlewares: list[HttpMiddlewareCallback[InfoT]] | None = None,
+        http_router: HttpRouter[InfoT] | None = None,
+        web_socket_router: WebSocketRouter[InfoT] | None = None,
+        startup_handlers: list[LifespanHandler[InfoT]] | None = None,
+        shutdown_handlers: list[LifespanHandler[InfoT]] | None = None,
         not_found_response: HttpResponse | None = None,
-        info: Info | None = None,
+        info: InfoT | None = None,
         converters: Mapping[str, TypeForm[Any]] | None = None,
     ) -> None:
         self._converters = ConverterRegistry(converters)
-        self._http_router: HttpRouter = (
+        self._http_router: HttpRouter[InfoT] = (
             http_router if http_router is not None else HttpTreeRouter(self._converters)
         )
-        self._ws_router: WebSocketRouter = (
+        self._ws_router: WebSocketRouter[InfoT] = (
             web_socket_router
             if web_socket_router is not None
             else WebSocketTreeRouter(self._converters)
         )
-        self._middlewares: list[HttpMiddlewareCallback] = _checked_list(
-            "middleware", middlewares
-        )
+        self._middlewares = _checked_list("middleware", middlewares)
         self._startup_handlers = _checked_list("startup handler", startup_handlers)
         self._shutdown_handlers = _checked_list("shutdown handler", shutdown_handlers)
         self._not_found = _not_found_handler(not_found_response)
-        self._info: Info = {} if info is None else info
+        # Without ``info`` there is nothing to infer InfoT from, so it takes its default,
+        # ``dict[str, Any]``, which a new dict is.
+        self._info: InfoT = cast(InfoT, {}) if info is None else info
 
     @property
-    def info(self) -> Info:
+    def info(self) -> InfoT:
         """The object given as ``info``, passed to every handler."""
         return self._info
 
     @property
-    def middlewares(self) -> list[HttpMiddlewareCallback]:
+    def middlewares(self) -> list[HttpMiddlewareCallback[InfoT]]:
         """The global HTTP middlewares, outermost first; the list may be changed."""
         return self._middlewares
 
     @property
-    def http_router(self) -> HttpRouter:
+    def http_router(self) -> HttpRouter[InfoT]:
         """The router of HTTP requests."""
         return self._http_router
 
     @property
-    def ws_router(self) -> WebSocketRouter:
+    def ws_router(self) -> WebSocketRouter[InfoT]:
         """The router of WebSocket connections."""
         return self._ws_router
 
     @property
-    def startup_handlers(self) -> list[LifespanHandler]:
+    def startup_handlers(self) -> list[LifespanHandler[InfoT]]:
         """The handlers run in order when the server starts; the list may be changed."""
         return self._startup_handlers
 
     @property
-    def shutdown_handlers(self) -> list[LifespanHandler]:
+    def shutdown_handlers(self) -> list[LifespanHandler[InfoT]]:
         """The handlers run in order when the server stops; the list may be changed."""
         return self._shutdown_handlers
 
@@ -122,10 +138,15 @@ class Application:
 
     def on_http_request(
         self, methods: Set[str], path: str, *, name: str | None = None
-    ) -> Callable[[HttpHandlerT], HttpHandlerT]:
-        """Decorator: route ``methods`` on ``path`` to the function; returns it unchanged."""
+    ) -> Callable[
+        [Callable[[_HttpScopeT, InfoT, _MatchesT, Content], _HttpResultT]],
+        Callable[[_HttpScopeT, InfoT, _MatchesT, Content], _HttpResultT],
+    ]:
+        """Decorator: route ``methods`` on ``path`` to the function, and give it back."""
 
-        def decorate(handler: HttpHandlerT) -> HttpHandlerT:
+        def decorate(
+            handler: Callable[[_HttpScopeT, InfoT, _MatchesT, Content], _HttpResultT],
+        ) -> Callable[[_HttpScopeT, InfoT, _MatchesT, Content], _HttpResultT]:
             self._http_router.add(methods, path, handler, name=name)
             return handler
 
@@ -133,47 +154,70 @@ class Application:
 
     def on_ws_request(
         self, path: str, *, name: str | None = None
-    ) -> Callable[[WebSocketHandlerT], WebSocketHandlerT]:
-        """Decorator: route WebSocket connections on ``path`` to the function; returns it."""
+    ) -> Callable[
+        [Callable[[_WebSocketScopeT, InfoT, _MatchesT, WebSocket], _NoResultT]],
+        Callable[[_WebSocketScopeT, InfoT, _MatchesT, WebSocket], _NoResultT],
+    ]:
+        """Decorator: route WebSocket connections on ``path`` to the function, and give it back."""
 
-        def decorate(handler: WebSocketHandlerT) -> WebSocketHandlerT:
+        def decorate(
+            handler: Callable[[_WebSocketScopeT, InfoT, _MatchesT, WebSocket], _NoResultT],
+        ) -> Callable[[_WebSocketScopeT, InfoT, _MatchesT, WebSocket], _NoResultT]:
             self._ws_router.add(path, handler, name=name)
             return handler
 
         return decorate
 
-    def on_startup(self, handler: LifespanHandlerT) -> LifespanHandlerT:
-        """Decorator: run the function when the server starts; returns it unchanged."""
+    def on_startup(
+        self, handler: Callable[[_LifespanScopeT, InfoT, _LifespanMessageT], _NoResultT]
+    ) -> Callable[[_LifespanScopeT, InfoT, _LifespanMessageT], _NoResultT]:
+        """Decorator: run the function when the server starts, and give it back."""
         require_async_callable("startup handler", handler)
         self._startup_handlers.append(handler)
         return handler
 
-    def on_shutdown(self, handler: LifespanHandlerT) -> LifespanHandlerT:
-        """Decorator: run the function when the server stops; returns it unchanged."""
+    def on_shutdown(
+        self, handler: Callable[[_LifespanScopeT, InfoT, _LifespanMessageT], _NoResultT]
+    ) -> Callable[[_LifespanScopeT, InfoT, _LifespanMessageT], _NoResultT]:
+        """Decorator: run the function when the server stops, and give it back."""
         require_async_callable("shutdown handler", handler)
         self._shutdown_handlers.append(handler)
         return handler
 
-    async def __call__(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
-        """The ASGI 3 entry point, for ``http``, ``websocket`` and ``lifespan`` scopes."""
-        if scope["type"] == "http":
-            handler, matches = self._http_router.resolve(scope["method"], scope["path"])
+    async def __call__(self, scope: Scope, receive: ServerReceive, send: ServerSend) -> None:
+        """The ASGI 3 entry point, for ``http``, ``websocket`` and ``lifespan`` scopes.
+
+        ``receive`` and ``send`` are taken as any server types them, and read and
+        written through the precise events of :mod:`bareasgi.asgi`.
+        """
+        kind = scope["type"]
+        # The server vouches for the shape of the scope it names; each server has
+        # TypedDicts of its own for it, so the type cannot be checked here.
+        if kind == "http":
+            http_scope = cast(HttpScope, scope)
+            handler, matches = self._http_router.resolve(http_scope["method"], http_scope["path"])
             handler = handler or self._not_found
             if self._middlewares:
                 handler = compose(self._middlewares, handler)
-            await serve_http(scope, receive, send, handler, matches, self._info)
-        elif scope["type"] == "websocket":
-            ws_handler, matches = self._ws_router.resolve(scope["path"])
-            await serve_websocket(scope, receive, send, ws_handler, matches, self._info)
-        elif scope["type"] == "lifespan":
+            await serve_http(http_scope, receive, send, handler, matches, self._info)
+        elif kind == "websocket":
+            ws_scope = cast(WebSocketScope, scope)
+            ws_handler, matches = self._ws_router.resolve(ws_scope["path"])
+            await serve_websocket(ws_scope, receive, send, ws_handler, matches, self._info)
+        elif kind == "lifespan":
             await serve_lifespan(
-                scope, receive, send, self._startup_handlers, self._shutdown_handlers, self._info
+                cast(LifespanScope, scope),
+                receive,
+                send,
+                self._startup_handlers,
+                self._shutdown_handlers,
+                self._info,
             )
         else:
-            raise ValueError(f"bareasgi does not serve ASGI scopes of type {scope['type']!r}")
+            raise ValueError(f"bareasgi does not serve ASGI scopes of type {kind!r}")
 
 
-def _checked_list(role: str, callbacks: list[Any] | None) -> list[Any]:
+def _checked_list(role: str, callbacks: list[CallbackT] | None) -> list[CallbackT]:
     """A new list of ``callbacks``, each checked to be an async callable."""
     checked = list(callbacks or ())
     for index, callback in enumerate(checked):
@@ -181,12 +225,12 @@ def _checked_list(role: str, callbacks: list[Any] | None) -> list[Any]:
     return checked
 
 
-def _not_found_handler(response: HttpResponse | None) -> HttpRequestCallback:
+def _not_found_handler(response: HttpResponse | None) -> HttpRequestCallback[object, object]:
     """A handler answering ``response`` afresh on every request; checked now."""
     if response is None:
 
         async def default(
-            scope: HttpScope, info: Info, matches: RouteMatches, content: Content, /
+            scope: HttpScope, info: object, matches: object, content: Content, /
         ) -> HttpResponse:
             return _default_not_found()
 
@@ -203,9 +247,8 @@ def _not_found_handler(response: HttpResponse | None) -> HttpRequestCallback:
         )
 
     async def not_found(
-        scope: HttpScope, info: Info, matches: RouteMatches, content: Content, /
+        scope: HttpScope, info: object, matches: object, content: Content, /
     ) -> HttpResponse:
         return fixed
 
     return not_found
-

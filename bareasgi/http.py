@@ -24,7 +24,8 @@ from .errors import ClientDisconnect, HttpError
 from .middleware import full_response
 from .relay import Relay
 from .streaming import BytesBody
-from .types import Content, Headers, HttpRequestCallback, HttpScope, Info, Message, Receive, RouteMatches, Send
+from .asgi import AsgiReceive, AsgiSend, HttpRequestEvent, HttpScope
+from .types import Content, Headers, HttpRequestCallback, InfoT, RouteMatches
 
 LOGGER = logging.getLogger("bareasgi")
 
@@ -40,7 +41,7 @@ class RequestBody:
 
     __slots__ = ("_more", "_receive")
 
-    def __init__(self, receive: Receive) -> None:
+    def __init__(self, receive: AsgiReceive) -> None:
         self._receive = receive
         self._more = True
 
@@ -50,17 +51,18 @@ class RequestBody:
     async def __anext__(self) -> bytes:
         while self._more:
             message = await self._receive()
-            kind = message["type"]
-            if kind == "http.request":
+            if message["type"] == "http.request":
                 self._more = message.get("more_body", False)
-                chunk: bytes = message.get("body", b"")
+                chunk = message.get("body", b"")
                 if chunk:
                     return chunk
-            elif kind == "http.disconnect":
+            elif message["type"] == "http.disconnect":
                 self._more = False
                 raise ClientDisconnect("the client left before the request body was read")
             else:
-                raise RuntimeError(f"unexpected ASGI message {kind!r} while reading a request body")
+                raise RuntimeError(
+                    f"unexpected ASGI message {message['type']!r} while reading a request body"
+                )
         raise StopAsyncIteration
 
     async def wait_disconnect(
@@ -86,18 +88,18 @@ class RequestBody:
         await relay.run(receive)
 
 
-async def _until_disconnect(receive: Receive) -> None:
+async def _until_disconnect(receive: AsgiReceive) -> None:
     while (await receive())["type"] != "http.disconnect":
         pass
 
 
 async def serve_http(
     scope: HttpScope,
-    receive: Receive,
-    send: Send,
-    handler: HttpRequestCallback,
+    receive: AsgiReceive,
+    send: AsgiSend,
+    handler: HttpRequestCallback[InfoT, RouteMatches],
     matches: RouteMatches,
-    info: Info,
+    info: InfoT,
 ) -> None:
     """Run one request through ``handler`` and send its response."""
     content = RequestBody(receive)
@@ -129,7 +131,7 @@ async def serve_http(
         LOGGER.exception("%s %s: sending the response failed", scope["method"], scope["path"])
 
 
-async def _stream(body: Content, content: RequestBody, send: Send, scope: HttpScope) -> None:
+async def _stream(body: Content, content: RequestBody, send: AsgiSend, scope: HttpScope) -> None:
     """Send ``body`` chunk by chunk, stopping it as soon as the client leaves."""
     chunks = aiter(body)
     try:
@@ -158,7 +160,7 @@ async def _stream(body: Content, content: RequestBody, send: Send, scope: HttpSc
         await _close(chunks)
 
 
-async def _send_or_leave(send: Send, chunk: bytes, more_body: bool) -> None:
+async def _send_or_leave(send: AsgiSend, chunk: bytes, more_body: bool) -> None:
     """Send one body message; a server's ``OSError`` (the client left) as ClientDisconnect."""
     try:
         await send({"type": "http.response.body", "body": chunk, "more_body": more_body})

@@ -5,18 +5,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from .types import Info, LifespanHandler, LifespanScope, Receive, Send
+from .asgi import AsgiReceive, AsgiSend, LifespanEvent, LifespanScope
+from .types import InfoT, LifespanHandler
 
 LOGGER = logging.getLogger("bareasgi")
 
 
 async def serve_lifespan(
     scope: LifespanScope,
-    receive: Receive,
-    send: Send,
-    startup: Sequence[LifespanHandler],
-    shutdown: Sequence[LifespanHandler],
-    info: Info,
+    receive: AsgiReceive,
+    send: AsgiSend,
+    startup: Sequence[LifespanHandler[InfoT]],
+    shutdown: Sequence[LifespanHandler[InfoT]],
+    info: InfoT,
 ) -> None:
     """Answer the server's lifespan messages (ASGI spec, "Lifespan Protocol").
 
@@ -25,20 +26,32 @@ async def serve_lifespan(
     """
     while True:
         message = await receive()
-        kind = message["type"]
-        if kind == "lifespan.startup":
-            phase, handlers = "startup", startup
-        elif kind == "lifespan.shutdown":
-            phase, handlers = "shutdown", shutdown
-        else:
-            continue
-        try:
-            for handler in handlers:
-                await handler(scope, info, message)
-        except Exception as error:
-            LOGGER.exception("lifespan %s failed", phase)
-            await send({"type": f"lifespan.{phase}.failed", "message": str(error) or repr(error)})
+        if message["type"] == "lifespan.startup":
+            error = await _run(startup, scope, info, message)
+            if error is not None:
+                await send({"type": "lifespan.startup.failed", "message": error})
+                return
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            error = await _run(shutdown, scope, info, message)
+            if error is not None:
+                await send({"type": "lifespan.shutdown.failed", "message": error})
+            else:
+                await send({"type": "lifespan.shutdown.complete"})
             return
-        await send({"type": f"lifespan.{phase}.complete"})
-        if phase == "shutdown":
-            return
+
+
+async def _run(
+    handlers: Sequence[LifespanHandler[InfoT]],
+    scope: LifespanScope,
+    info: InfoT,
+    message: LifespanEvent,
+) -> str | None:
+    """Run ``handlers`` in order; the first failure's message, logged, or ``None``."""
+    try:
+        for handler in handlers:
+            await handler(scope, info, message)
+    except Exception as error:
+        LOGGER.exception("%s failed", message["type"])
+        return str(error) or repr(error)
+    return None

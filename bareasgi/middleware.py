@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from typing import Any
 
 from .checks import require_async_callable
+from .asgi import HttpScope
 from .types import (
     Content,
     HttpChainCallback,
@@ -12,9 +15,8 @@ from .types import (
     HttpMiddlewareCallback,
     HttpRequestCallback,
     HttpResponse,
-    HttpScope,
-    Info,
-    RouteMatches,
+    InfoT,
+    MatchesT,
 )
 
 
@@ -35,31 +37,34 @@ def full_response(response: HttpResponse) -> HttpFullResponse:
     )
 
 
-def terminal(handler: HttpRequestCallback) -> HttpChainCallback:
+def terminal(handler: HttpRequestCallback[InfoT, MatchesT]) -> HttpChainCallback[InfoT]:
     """The handler as the innermost link of a chain: its answer always a 4-tuple."""
 
-    async def call(
-        scope: HttpScope, info: Info, matches: RouteMatches, content: Content, /
-    ) -> HttpFullResponse:
+    async def call(scope: HttpScope, info: InfoT, matches: Any, content: Content, /) -> HttpFullResponse:
         return full_response(await handler(scope, info, matches, content))
 
+    # The chain stands for the handler: its name and annotations (the router reads
+    # the type of ``matches`` from them) stay reachable through ``__wrapped__``.
+    functools.update_wrapper(call, handler)
     return call
 
 
-def link(middleware: HttpMiddlewareCallback, handler: HttpChainCallback) -> HttpChainCallback:
+def link(
+    middleware: HttpMiddlewareCallback[InfoT], handler: HttpChainCallback[InfoT]
+) -> HttpChainCallback[InfoT]:
     """``middleware`` in front of ``handler``."""
 
-    async def call(
-        scope: HttpScope, info: Info, matches: RouteMatches, content: Content, /
-    ) -> HttpFullResponse:
+    async def call(scope: HttpScope, info: InfoT, matches: Any, content: Content, /) -> HttpFullResponse:
         return full_response(await middleware(scope, info, matches, content, handler))
 
+    functools.update_wrapper(call, handler)
     return call
 
 
 def compose(
-    middlewares: Iterable[HttpMiddlewareCallback], handler: HttpRequestCallback
-) -> HttpChainCallback:
+    middlewares: Iterable[HttpMiddlewareCallback[InfoT]],
+    handler: HttpRequestCallback[InfoT, MatchesT],
+) -> HttpChainCallback[InfoT]:
     """``handler`` wrapped in ``middlewares``, the first outermost."""
     chain = terminal(handler)
     for middleware in reversed(tuple(middlewares)):
@@ -67,8 +72,12 @@ def compose(
     return chain
 
 
-def mw(*middlewares: HttpMiddlewareCallback, handler: HttpRequestCallback) -> HttpChainCallback:
+def mw(
+    *middlewares: HttpMiddlewareCallback[InfoT], handler: HttpRequestCallback[InfoT, MatchesT]
+) -> HttpChainCallback[InfoT]:
     """A handler for one route that runs ``middlewares`` in order around ``handler``.
+
+    The result is a handler like any other, to give to a router:
 
     >>> app.http_router.add({'GET'}, '/x', mw(first, second, handler=handler))  # doctest: +SKIP
     """

@@ -22,12 +22,12 @@ from typing import final
 
 import anyio
 
-from .types import Message, Receive
+from .asgi import AsgiReceive, HttpDisconnectEvent, HttpRequestEvent
 
 UNREAD_LIMIT = 1024 * 1024
 """Bytes of a request body held for a reader that has not asked for them yet."""
 
-_DISCONNECT: Message = {"type": "http.disconnect"}
+_DISCONNECT: HttpDisconnectEvent = {"type": "http.disconnect"}
 
 
 @final
@@ -37,7 +37,7 @@ class Relay:
     __slots__ = ("_asked", "_changed", "_dropped", "_ended", "_held", "_held_bytes")
 
     def __init__(self) -> None:
-        self._held: deque[Message] = deque()
+        self._held: deque[HttpRequestEvent] = deque()
         self._held_bytes = 0
         self._asked = False
         self._dropped = False
@@ -48,7 +48,7 @@ class Relay:
         self._changed.set()
         self._changed = anyio.Event()
 
-    async def receive(self) -> Message:
+    async def receive(self) -> HttpRequestEvent | HttpDisconnectEvent:
         """The next body message, for the reader; a disconnect once the watcher stopped."""
         self._asked = True
         while not self._held:
@@ -66,7 +66,7 @@ class Relay:
         self._notify()
         return message
 
-    async def run(self, receive: Receive) -> None:
+    async def run(self, receive: AsgiReceive) -> None:
         """Read the server's messages until the client has gone, relaying the body."""
         try:
             more = True
@@ -84,7 +84,7 @@ class Relay:
             self._ended = True
             self._notify()
 
-    def _hold(self, message: Message) -> None:
+    def _hold(self, message: HttpRequestEvent) -> None:
         if self._dropped:
             return
         self._held.append(message)

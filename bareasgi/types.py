@@ -1,4 +1,4 @@
-"""Types: the ASGI messages, the aliases for annotations, and the callback contracts.
+"""Types: the aliases for annotations, and the callback contracts as Protocols.
 
 Everything a handler, middleware or router touches is described here, so that an
 application checked with ``mypy --strict`` is checked against the same contract the
@@ -16,89 +16,54 @@ from collections.abc import (
     Sequence,
     Set,
 )
-from typing import Any, Literal, Protocol, TypedDict
+from typing import Any, Protocol
 
-from typing_extensions import NotRequired, TypeAlias
+from typing_extensions import TypeAlias, TypeVar
 
-# --- ASGI scopes (ASGI spec, "HTTP & WebSocket ASGI Message Format" and "Lifespan") ---
-
-
-class AsgiVersions(TypedDict):
-    """The ``asgi`` entry of a scope."""
-
-    version: str
-    spec_version: NotRequired[str]
-
-
-class HttpScope(TypedDict):
-    """The scope of one HTTP request."""
-
-    type: Literal["http"]
-    asgi: AsgiVersions
-    http_version: str
-    method: str
-    scheme: NotRequired[str]
-    path: str
-    raw_path: NotRequired[bytes | None]
-    query_string: bytes
-    root_path: NotRequired[str]
-    headers: Iterable[tuple[bytes, bytes]]
-    client: NotRequired[tuple[str, int] | None]
-    server: NotRequired[tuple[str, int | None] | None]
-    state: NotRequired[dict[str, Any]]  # the spec lets the server put anything here
-    extensions: NotRequired[dict[str, dict[object, object]] | None]
-
-
-class WebSocketScope(TypedDict):
-    """The scope of one WebSocket connection."""
-
-    type: Literal["websocket"]
-    asgi: AsgiVersions
-    http_version: NotRequired[str]
-    scheme: NotRequired[str]
-    path: str
-    raw_path: NotRequired[bytes | None]
-    query_string: NotRequired[bytes]
-    root_path: NotRequired[str]
-    headers: Iterable[tuple[bytes, bytes]]
-    client: NotRequired[tuple[str, int] | None]
-    server: NotRequired[tuple[str, int | None] | None]
-    subprotocols: NotRequired[Iterable[str]]
-    state: NotRequired[dict[str, Any]]  # the spec lets the server put anything here
-    extensions: NotRequired[dict[str, dict[object, object]] | None]
-
-
-class LifespanScope(TypedDict):
-    """The scope of the lifespan connection."""
-
-    type: Literal["lifespan"]
-    asgi: AsgiVersions
-    state: NotRequired[dict[str, Any]]  # the spec lets the server put anything here
-
-
-AsgiScope: TypeAlias = "HttpScope | WebSocketScope | LifespanScope"
-"""Any scope the server can call the application with; narrow on ``scope['type']``."""
+from .asgi import (
+    AsgiScope,
+    HttpScope,
+    LifespanEvent,
+    LifespanScope,
+    WebSocketScope,
+)
 
 Scope: TypeAlias = Mapping[str, Any]
-"""Any ASGI scope, as a handler receives it.
+"""Any ASGI scope, loosely typed.
 
-Annotate with :class:`HttpScope` or :class:`WebSocketScope` instead to have the keys
-checked; both are accepted wherever a ``Scope`` is.
+Handlers are given a precise TypedDict (:class:`HttpScope`, :class:`WebSocketScope`,
+:class:`LifespanScope`); annotate with those to have the keys checked. ``Scope`` is
+accepted wherever they are.
 """
 
 Message: TypeAlias = Mapping[str, Any]
-"""An ASGI event, sent or received: a mapping with a ``type`` key."""
+"""Any ASGI event, loosely typed (see :mod:`bareasgi.asgi` for the precise ones)."""
 
 Receive: TypeAlias = Callable[[], Awaitable[Message]]
-"""The ASGI ``receive`` callable."""
+"""An ASGI ``receive`` callable, loosely typed."""
 
 Send: TypeAlias = Callable[[Message], Awaitable[None]]
-"""The ASGI ``send`` callable."""
+"""An ASGI ``send`` callable, loosely typed."""
+
+ServerReceive: TypeAlias = Callable[[], Awaitable[Any]]
+"""What the application accepts as ``receive``: a server's own, whatever its event types.
+
+Servers type their events with TypedDicts of their own, which no other TypedDict
+matches exactly; ``Any`` lets every server's callable through, and the framework
+reads the events through :data:`bareasgi.asgi.AsgiReceive`.
+"""
+
+ServerSend: TypeAlias = Callable[[Any], Awaitable[None]]
+"""What the application accepts as ``send``: a server's own (see :data:`ServerReceive`)."""
 
 # --- The values handlers receive and return ---
 
-Info: TypeAlias = Any
-"""The application's shared object (``Application(info=...)``): whatever the user gave."""
+Info: TypeAlias = dict[str, Any]
+"""The default type of the application's shared object (``Application(info=...)``).
+
+An application given ``info=MyInfo(...)`` is an ``Application[MyInfo]``, and its
+handlers take a ``MyInfo`` instead.
+"""
 
 RouteMatches: TypeAlias = Mapping[str, Any]
 """The route's variables by name, each already converted to its declared type."""
@@ -133,28 +98,52 @@ HttpFullResponse: TypeAlias = tuple[int, Headers, Content | None, PushResponses 
 Methods: TypeAlias = Set[str]
 """A set of upper-case HTTP methods, such as ``{'GET', 'HEAD'}``."""
 
+# --- Type variables ---
+
+InfoT = TypeVar("InfoT", default=Info)
+"""The type of an application's ``info``."""
+
+InfoT_contra = TypeVar("InfoT_contra", contravariant=True, default=Info)
+MatchesT_contra = TypeVar("MatchesT_contra", contravariant=True, default=RouteMatches)
+
 # --- Callback contracts ---
 # Parameters are positional-only so that a plain ``async def`` satisfies the protocol
-# whatever it names them.
+# whatever it names them. Each is generic in the type of ``info``; the route handlers
+# are generic in the type of ``matches`` too, so that a handler may declare a
+# TypedDict for its route's variables (the router checks it against the template).
 
 
-class HttpRequestCallback(Protocol):
-    """An HTTP handler: ``async def handler(scope, info, matches, content)``."""
+class HttpRequestCallback(Protocol[InfoT_contra, MatchesT_contra]):
+    """An HTTP handler: ``async def handler(scope, info, matches, content) -> HttpResponse``."""
 
     def __call__(
-        self, scope: HttpScope, info: Info, matches: RouteMatches, content: Content, /
+        self,
+        scope: HttpScope,
+        info: InfoT_contra,
+        matches: MatchesT_contra,
+        content: Content,
+        /,
     ) -> Awaitable[HttpResponse]: ...
 
 
-class HttpChainCallback(Protocol):
-    """The handler a middleware calls: it always answers with the full 4-tuple."""
+class HttpChainCallback(Protocol[InfoT_contra]):
+    """The handler a middleware calls: it always answers with the full 4-tuple.
+
+    ``matches`` are passed through to the route's handler as they are, whatever type
+    that handler declared for them.
+    """
 
     def __call__(
-        self, scope: HttpScope, info: Info, matches: RouteMatches, content: Content, /
+        self,
+        scope: HttpScope,
+        info: InfoT_contra,
+        matches: Any,
+        content: Content,
+        /,
     ) -> Awaitable[HttpFullResponse]: ...
 
 
-class HttpMiddlewareCallback(Protocol):
+class HttpMiddlewareCallback(Protocol[InfoT]):
     """An HTTP middleware: ``async def mw(scope, info, matches, content, handler)``.
 
     ``handler`` is the rest of the chain; it returns ``(status, headers, body,
@@ -164,10 +153,10 @@ class HttpMiddlewareCallback(Protocol):
     def __call__(
         self,
         scope: HttpScope,
-        info: Info,
+        info: InfoT,
         matches: RouteMatches,
         content: Content,
-        handler: HttpChainCallback,
+        handler: HttpChainCallback[InfoT],
         /,
     ) -> Awaitable[HttpResponse]: ...
 
@@ -190,31 +179,38 @@ class WebSocket(Protocol):
         """Close the connection; harmless once it is already closed."""
 
 
-class WebSocketRequestCallback(Protocol):
-    """A WebSocket handler: ``async def handler(scope, info, matches, web_socket)``."""
+class WebSocketRequestCallback(Protocol[InfoT_contra, MatchesT_contra]):
+    """A WebSocket handler: ``async def handler(scope, info, matches, web_socket) -> None``."""
 
     def __call__(
-        self, scope: WebSocketScope, info: Info, matches: RouteMatches, web_socket: WebSocket, /
+        self,
+        scope: WebSocketScope,
+        info: InfoT_contra,
+        matches: MatchesT_contra,
+        web_socket: WebSocket,
+        /,
     ) -> Awaitable[None]: ...
 
 
-class LifespanHandler(Protocol):
-    """A startup or shutdown handler: ``async def handler(scope, info, message)``."""
+class LifespanHandler(Protocol[InfoT_contra]):
+    """A startup or shutdown handler: ``async def handler(scope, info, message) -> None``."""
 
-    def __call__(self, scope: LifespanScope, info: Info, message: Message, /) -> Awaitable[None]: ...
+    def __call__(
+        self, scope: LifespanScope, info: InfoT_contra, message: LifespanEvent, /
+    ) -> Awaitable[None]: ...
 
 
 class BodyReader(Protocol):
     """Reads a whole body, such as :func:`bareasgi.bytes_reader`."""
 
-    def __call__(self, content: Content, /, *, max_size: int | None = None) -> Awaitable[bytes]: ...
+    def __call__(self, content: Content, /, max_size: int | None = None) -> Awaitable[bytes]: ...
 
 
 class TextReader(Protocol):
     """Reads a whole body as text, such as :func:`bareasgi.text_reader`."""
 
     def __call__(
-        self, content: Content, /, encoding: str = "utf-8", *, max_size: int | None = None
+        self, content: Content, /, encoding: str = "utf-8", max_size: int | None = None
     ) -> Awaitable[str]: ...
 
 
@@ -230,34 +226,89 @@ class TextWriter(Protocol):
     def __call__(self, text: str, /, encoding: str = "utf-8", chunk_size: int = -1) -> Content: ...
 
 
-class HttpRouter(Protocol):
+MatchesT = TypeVar("MatchesT")
+
+
+class HttpRouter(Protocol[InfoT]):
     """Maps a method and path to an HTTP handler and its matches."""
 
     def add(
         self,
         methods: Methods,
         path: str,
-        callback: HttpRequestCallback,
+        callback: HttpRequestCallback[InfoT, MatchesT],
         *,
         name: str | None = None,
     ) -> None:
         """Route ``methods`` on the path template ``path`` to ``callback``."""
 
-    def resolve(self, method: str, path: str) -> tuple[HttpRequestCallback | None, RouteMatches]:
-        """The handler for a request and its matches; ``None`` when no route fits."""
+    def resolve(
+        self, method: str, path: str
+    ) -> tuple[HttpRequestCallback[InfoT, Any] | None, RouteMatches]:
+        """The handler for a request and its matches; ``None`` when no route fits.
+
+        The handler takes the matches in whatever type it declared: the router
+        vouches that they fit.
+        """
 
     def url_for(self, name: str, /, **values: Any) -> str:
         """The path of the route called ``name``, with ``values`` filled in."""
 
 
-class WebSocketRouter(Protocol):
+class WebSocketRouter(Protocol[InfoT]):
     """Maps a path to a WebSocket handler and its matches."""
 
-    def add(self, path: str, callback: WebSocketRequestCallback, *, name: str | None = None) -> None:
+    def add(
+        self,
+        path: str,
+        callback: WebSocketRequestCallback[InfoT, MatchesT],
+        *,
+        name: str | None = None,
+    ) -> None:
         """Route the path template ``path`` to ``callback``."""
 
-    def resolve(self, path: str) -> tuple[WebSocketRequestCallback | None, RouteMatches]:
+    def resolve(
+        self, path: str
+    ) -> tuple[WebSocketRequestCallback[InfoT, Any] | None, RouteMatches]:
         """The handler for a connection and its matches; ``None`` when no route fits."""
 
     def url_for(self, name: str, /, **values: Any) -> str:
         """The path of the route called ``name``, with ``values`` filled in."""
+
+
+__all__ = [
+    "AsgiScope",
+    "BodyReader",
+    "BodyWriter",
+    "Content",
+    "Header",
+    "Headers",
+    "HttpChainCallback",
+    "HttpFullResponse",
+    "HttpMiddlewareCallback",
+    "HttpRequestCallback",
+    "HttpResponse",
+    "HttpRouter",
+    "HttpScope",
+    "Info",
+    "InfoT",
+    "LifespanEvent",
+    "LifespanHandler",
+    "LifespanScope",
+    "Message",
+    "Methods",
+    "PushResponse",
+    "PushResponses",
+    "Receive",
+    "RouteMatches",
+    "Scope",
+    "Send",
+    "ServerReceive",
+    "ServerSend",
+    "TextReader",
+    "TextWriter",
+    "WebSocket",
+    "WebSocketRequestCallback",
+    "WebSocketRouter",
+    "WebSocketScope",
+]

@@ -6,7 +6,8 @@ import logging
 from typing import final
 
 from .errors import ClientDisconnect
-from .types import Headers, Info, Message, Receive, RouteMatches, Send, WebSocketRequestCallback, WebSocketScope
+from .asgi import AsgiReceive, AsgiSend, WebSocketAcceptEvent, WebSocketScope, WebSocketSendEvent
+from .types import Headers, InfoT, RouteMatches, WebSocketRequestCallback
 
 LOGGER = logging.getLogger("bareasgi")
 
@@ -20,7 +21,7 @@ class ServerWebSocket:
 
     __slots__ = ("_accepted", "_closed", "_receive", "_send")
 
-    def __init__(self, receive: Receive, send: Send) -> None:
+    def __init__(self, receive: AsgiReceive, send: AsgiSend) -> None:
         self._receive = receive
         self._send = send
         self._accepted = False
@@ -40,7 +41,7 @@ class ServerWebSocket:
         """Accept the connection, choosing ``subprotocol`` and adding ``headers``."""
         if self._accepted or self._closed:
             raise RuntimeError("accept() called on a WebSocket already accepted or closed")
-        message: dict[str, object] = {"type": "websocket.accept", "subprotocol": subprotocol}
+        message: WebSocketAcceptEvent = {"type": "websocket.accept", "subprotocol": subprotocol}
         if headers:
             message["headers"] = list(headers)
         await self._send_message(message)
@@ -50,14 +51,13 @@ class ServerWebSocket:
         """The next message, ``str`` for text and ``bytes`` for binary; ``None`` once gone."""
         while not self._closed:
             message = await self._receive()
-            kind = message["type"]
-            if kind == "websocket.receive":
-                text: str | None = message.get("text")
+            if message["type"] == "websocket.receive":
+                text = message.get("text")
                 if text is not None:
                     return text
-                data: bytes | None = message.get("bytes")
+                data = message.get("bytes")
                 return data if data is not None else b""
-            if kind == "websocket.disconnect":
+            if message["type"] == "websocket.disconnect":
                 self._closed = True
         return None
 
@@ -83,7 +83,7 @@ class ServerWebSocket:
         except OSError:
             pass  # the client went first: the connection is over either way
 
-    async def _send_message(self, message: Message) -> None:
+    async def _send_message(self, message: WebSocketAcceptEvent | WebSocketSendEvent) -> None:
         try:
             await self._send(message)
         except OSError as error:
@@ -93,11 +93,11 @@ class ServerWebSocket:
 
 async def serve_websocket(
     scope: WebSocketScope,
-    receive: Receive,
-    send: Send,
-    handler: WebSocketRequestCallback | None,
+    receive: AsgiReceive,
+    send: AsgiSend,
+    handler: WebSocketRequestCallback[InfoT, RouteMatches] | None,
     matches: RouteMatches,
-    info: Info,
+    info: InfoT,
 ) -> None:
     """Run one WebSocket connection; with no handler, refuse it (the server answers 403)."""
     if (await receive())["type"] != "websocket.connect":

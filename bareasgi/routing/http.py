@@ -11,7 +11,8 @@ from urllib.parse import quote
 from ..checks import require_async_callable
 from ..errors import TemplateError
 from ..streaming import BytesBody
-from ..types import Content, HttpRequestCallback, HttpResponse, HttpScope, Info, RouteMatches
+from ..asgi import HttpScope
+from ..types import Content, HttpRequestCallback, HttpResponse, InfoT, MatchesT, RouteMatches
 from .converters import ConverterRegistry
 from .router import Route, TrailingSlash, TreeRouter, toggle_trailing_slash, without_trailing_slash
 from .tree import ConversionFailure
@@ -24,7 +25,7 @@ ConversionErrorStatus = Literal[400, 404, 422]
 
 
 @final
-class HttpTreeRouter(TreeRouter[HttpRequestCallback]):
+class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
     """The default HTTP router.
 
     ``resolve`` finds the handler for a method and path: literal segments first, then
@@ -54,7 +55,7 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback]):
         self,
         methods: Set[str],
         path: str,
-        callback: HttpRequestCallback,
+        callback: HttpRequestCallback[InfoT, MatchesT],
         *,
         name: str | None = None,
     ) -> None:
@@ -77,7 +78,9 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback]):
         require_async_callable(f"{path!r}: handler", callback)
         self._add(sorted(methods), path, callback, name)
 
-    def resolve(self, method: str, path: str) -> tuple[HttpRequestCallback | None, RouteMatches]:
+    def resolve(
+        self, method: str, path: str
+    ) -> tuple[HttpRequestCallback[InfoT, Any] | None, RouteMatches]:
         """The handler for ``method`` on ``path``, and the route's converted variables.
 
         ``None`` when no route has the path (the application then sends its
@@ -96,7 +99,7 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback]):
             return self._conversion_error(path), {}
         return None, {}
 
-    def _conversion_error(self, path: str) -> HttpRequestCallback | None:
+    def _conversion_error(self, path: str) -> HttpRequestCallback[object, object] | None:
         if self.trailing_slash == "lenient":
             path = without_trailing_slash(path)
         explained = self._tree.explain(path[1:].split("/")) if path.startswith("/") else None
@@ -112,7 +115,7 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback]):
         )
 
 
-def _describe(route: Route[HttpRequestCallback], failure: ConversionFailure) -> dict[str, Any]:
+def _describe(route: Route[HttpRequestCallback[InfoT, Any]], failure: ConversionFailure) -> dict[str, Any]:
     variable = route.template.segments[failure.position]
     name = variable.name if not isinstance(variable, str) else variable
     reason = failure.error
@@ -126,18 +129,18 @@ def _describe(route: Route[HttpRequestCallback], failure: ConversionFailure) -> 
     }
 
 
-def _fixed_response(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> HttpRequestCallback:
+def _fixed_response(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> HttpRequestCallback[object, object]:
     headers = [*headers, (b"content-length", str(len(body)).encode("ascii"))]
 
     async def respond(
-        scope: HttpScope, info: Info, matches: RouteMatches, content: Content, /
+        scope: HttpScope, info: object, matches: object, content: Content, /
     ) -> HttpResponse:
         return status, headers, BytesBody(body)
 
     return respond
 
 
-def _method_not_allowed(routes: dict[str, Route[HttpRequestCallback]]) -> HttpRequestCallback:
+def _method_not_allowed(routes: dict[str, Route[HttpRequestCallback[InfoT, Any]]]) -> HttpRequestCallback[object, object]:
     allowed = set(routes)
     if "GET" in allowed:
         allowed.add("HEAD")
@@ -150,7 +153,7 @@ def _method_not_allowed(routes: dict[str, Route[HttpRequestCallback]]) -> HttpRe
 
 
 async def _redirect_to_other_slash(
-    scope: HttpScope, info: Info, matches: RouteMatches, content: Content, /
+    scope: HttpScope, info: object, matches: object, content: Content, /
 ) -> HttpResponse:
     """308 to the same path with the trailing slash added or removed, query kept."""
     # scope["path"] is percent-decoded (ASGI HTTP scope); a location must be a URI again.

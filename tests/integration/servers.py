@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Literal, cast
+from typing import Literal
 
 import anyio
 import httpx
@@ -145,9 +145,7 @@ def run_hypercorn_trio(app: Application) -> Iterator[Running]:
     config.loglevel = "WARNING"
     config.errorlog = logging.getLogger("hypercorn.error")  # a logger: used as is, no handler added
     state = _TrioServer()
-    # hypercorn's signature names its own TypedDicts for scopes and events; bareasgi's
-    # are structurally the same messages but mypy compares TypedDicts invariantly.
-    asgi = cast(ASGIFramework, app)
+    asgi: ASGIFramework = app  # an Application is accepted where hypercorn types its own events
     ready = threading.Event()
 
     async def main() -> None:

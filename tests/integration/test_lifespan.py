@@ -39,7 +39,9 @@ def make_app() -> Application:
     async def second_startup(scope: LifespanScope, info: Info, message: Message) -> None:
         record(info, scope, message, "second startup")
 
-    app = Application(startup_handlers=[first_startup, second_startup], info={"calls": []})
+    app: Application[Info] = Application(
+        startup_handlers=[first_startup, second_startup], info={"calls": []}
+    )
 
     @app.on_shutdown
     async def first_shutdown(scope: LifespanScope, info: Info, message: Message) -> None:
@@ -95,7 +97,7 @@ async def test_startup_and_shutdown_handlers_run_in_order_under_hypercorn_on_tri
 
 
 def failing_app() -> Application:
-    app = Application(info={"calls": []})
+    app: Application[Info] = Application(info={"calls": []})
 
     @app.on_startup
     async def connect(scope: LifespanScope, info: Info, message: Message) -> None:
@@ -136,7 +138,7 @@ async def test_failing_startup_stops_uvicorn_with_the_error_message(
 async def test_failing_shutdown_handler_stops_the_phase_and_uvicorn_reports_it(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    app = Application(info={"calls": []})
+    app: Application[Info] = Application(info={"calls": []})
 
     @app.on_shutdown
     async def flush(scope: LifespanScope, info: Info, message: Message) -> None:
