@@ -62,6 +62,7 @@ class Converter:
 
     type_name: str
     format: str | None
+    value_type: TypeForm[Any]  # the type of the values: what a handler sees in matches
     adapter: TypeAdapter[Any]
     convert: Callable[[str], Any] | None
 
@@ -134,7 +135,7 @@ class ConverterRegistry:
                 "which cannot be read from one path segment"
             )
         self._types[name] = type_
-        self._built[(name, None)] = Converter(name, None, adapter, adapter.validate_strings)
+        self._built[(name, None)] = Converter(name, None, type_, adapter, adapter.validate_strings)
 
     def __contains__(self, name: object) -> bool:
         return name in self._types
@@ -156,7 +157,7 @@ class ConverterRegistry:
         if format is None:
             adapter: TypeAdapter[Any] = TypeAdapter(type_)
             convert = None if name in UNCONVERTED else adapter.validate_strings
-            return Converter(name, None, adapter, convert)
+            return Converter(name, None, type_, adapter, convert)
         narrow = FORMATTED.get(name)
         if narrow is None:
             raise ValueError(f"type {name!r} takes no format (only {', '.join(FORMATTED)} do)")
@@ -166,4 +167,4 @@ class ConverterRegistry:
             PlainSerializer(lambda value: value.strftime(format), return_type=str),
         ]
         adapter = TypeAdapter(formatted)
-        return Converter(name, format, adapter, adapter.validate_strings)
+        return Converter(name, format, type_, adapter, adapter.validate_strings)

@@ -9,6 +9,7 @@ from ..errors import TemplateError
 from .converters import ConverterRegistry
 from .template import Template, parse
 from .tree import Tree
+from .typed_matches import check_matches, declared_matches
 
 H = TypeVar("H")
 
@@ -21,6 +22,7 @@ other form is redirected (308) to the form that was added.
 """
 
 _TRAILING_SLASH_CHOICES = ("strict", "lenient", "redirect")
+_UNKNOWN = object()
 
 
 @final
@@ -58,11 +60,18 @@ class TreeRouter(Generic[H]):
         # Templates without variables, by path: one dict lookup before any tree walk.
         self._static: dict[str, dict[str, Route[H]]] = {}
         self._named: dict[str, Route[H]] = {}
+        # The TypedDict each handler declares for its matches (None: none), read once.
+        self._declared: dict[H, type | None | object] = {}
 
     def _add(self, keys: list[str], path: str, handler: H, name: str | None) -> None:
         if self.trailing_slash == "lenient":
             path = without_trailing_slash(path)
         template = parse(path, self.converters)
+        declared = self._declared.get(handler, _UNKNOWN)
+        if declared is _UNKNOWN:
+            declared = self._declared[handler] = declared_matches(handler)
+        if isinstance(declared, type):
+            check_matches(template, declared)
         if name is not None and name in self._named:
             raise TemplateError(
                 f"{path!r}: route name {name!r} is already used by {self._named[name].template.text!r}"
