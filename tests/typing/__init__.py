@@ -1,0 +1,1 @@
+"""Typing tests: downstream modules checked by mypy --strict and basedpyright."""

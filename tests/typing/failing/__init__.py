@@ -1,0 +1,1 @@
+"""Downstream code with mistakes that the types must catch, each line marked '# E: <text>'."""

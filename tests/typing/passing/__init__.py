@@ -1,0 +1,1 @@
+"""Downstream code that must type-check cleanly."""
