@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from .streaming import BytesBody
 from .types import Content, Headers
@@ -31,7 +30,7 @@ def text_response(
     return bytes_response(status, headers, text.encode(encoding), content_type)
 
 
-def json_response(status: int, headers: Headers | None, obj: Any) -> tuple[int, Headers, Content]:
+def json_response(status: int, headers: Headers | None, obj: object) -> tuple[int, Headers, Content]:
     """An ``application/json`` response of ``obj``, serialised with :func:`json.dumps`.
 
     ``obj`` is anything ``json.dumps`` accepts.
