@@ -79,7 +79,13 @@ class Application(Generic[InfoT]):
         info: InfoT | None = None,
         converters: Mapping[str, TypeForm[Any]] | None = None,
     ) -> None:
-        self._converters = ConverterRegistry(converters)
+        # One registry of template types for the application: that of a tree router
+        # given to it (so a router configured with options still shares the
+        # application's converters), else a new one.
+        registry = _registry_of(http_router) or _registry_of(web_socket_router)
+        self._converters = registry if registry is not None else ConverterRegistry()
+        for name, type_ in (converters or {}).items():
+            self._converters.add(name, type_)
         self._http_router: HttpRouter[InfoT] = (
             http_router if http_router is not None else HttpTreeRouter(self._converters)
         )
@@ -215,6 +221,11 @@ class Application(Generic[InfoT]):
             )
         else:
             raise ValueError(f"bareasgi does not serve ASGI scopes of type {kind!r}")
+
+
+def _registry_of(router: object) -> ConverterRegistry | None:
+    registry = getattr(router, "converters", None)
+    return registry if isinstance(registry, ConverterRegistry) else None
 
 
 def _checked_list(role: str, callbacks: list[CallbackT] | None) -> list[CallbackT]:
