@@ -75,10 +75,20 @@ def request_messages(body: bytes, split: str = "whole") -> list[Message]:
 
 @dataclass
 class Exchange:
-    """What the application sent during one call."""
+    """What the application sent during one call, and how the call ended.
+
+    ``sent``: the messages ``send`` accepted; ``attempted``: every message given to
+    ``send``, including one it raised for. ``outcome``: ``returned``, or ``cancelled``
+    when the server cancelled the call (see ``cancel_on``) and the application let the
+    cancellation through. ``tasks_left``: tasks running after the call that were not
+    before it (see :func:`running_tasks`).
+    """
 
     sent: list[Message] = field(default_factory=list)
     received: int = 0
+    attempted: list[Message] = field(default_factory=list)
+    outcome: str = "running"
+    tasks_left: set[int] = field(default_factory=set)
 
     @property
     def start(self) -> Message:
@@ -109,6 +119,29 @@ class Exchange:
             m["type"] == "http.response.body" and not m.get("more_body", False) for m in self.sent
         )
 
+    @property
+    def started(self) -> bool:
+        """Whether an ``http.response.start`` was sent."""
+        return any(m["type"] == "http.response.start" for m in self.sent)
+
+    def assert_http_order(self) -> None:
+        """Assert the sends followed the ASGI HTTP order, whatever the outcome.
+
+        At most one ``http.response.start``, first; body messages only after it;
+        nothing after the final body message; nothing after a ``send`` that raised.
+        """
+        kinds = [m["type"] for m in self.attempted]
+        assert kinds.count("http.response.start") <= 1, f"two response starts: {kinds}"
+        if kinds:
+            assert kinds[0] == "http.response.start", f"a body before the start: {kinds}"
+        finals = [
+            i
+            for i, m in enumerate(self.attempted)
+            if m["type"] == "http.response.body" and not m.get("more_body", False)
+        ]
+        assert not finals or finals[0] == len(kinds) - 1, f"sent after the end: {kinds}"
+        assert len(self.attempted) - len(self.sent) <= 1, f"sent after send raised: {kinds}"
+
 
 async def call(
     app: AsgiApp,
@@ -117,15 +150,19 @@ async def call(
     *,
     disconnect_after_sends: int | None = None,
     send_error_after: int | None = None,
+    send_error: type[Exception] = OSError,
     on_send: Callable[[Message], Awaitable[None]] | None = None,
+    cancel_on: anyio.Event | None = None,
 ) -> Exchange:
     """Run ``app`` once, as a server would.
 
     ``receive`` gives ``inputs`` in order; after them it waits until the response is
     complete (or the client "leaves") and then reports a disconnect, as real servers
     do. ``disconnect_after_sends``: the client leaves once that many messages were
-    sent. ``send_error_after``: ``send`` raises ``OSError`` from that message on (ASGI
-    spec 2.4 behaviour after a disconnect).
+    sent. ``send_error_after``: ``send`` raises ``send_error`` (by default ``OSError``,
+    the ASGI spec 2.4 behaviour after a disconnect) from that message on.
+    ``cancel_on``: the server cancels the call once this event is set, as servers do
+    on shutdown.
     """
     exchange = Exchange()
     pending = list(inputs)
@@ -141,8 +178,9 @@ async def call(
         return {"type": "http.disconnect"}
 
     async def send(message: Message) -> None:
+        exchange.attempted.append(message)
         if send_error_after is not None and len(exchange.sent) >= send_error_after:
-            raise OSError("connection lost")
+            raise send_error("connection lost")
         exchange.sent.append(message)
         if on_send is not None:
             await on_send(message)
@@ -152,6 +190,34 @@ async def call(
             gone.set()
         await anyio.lowlevel.checkpoint()
 
+    async def run() -> None:
+        try:
+            await app(scope, receive, send)
+        except anyio.get_cancelled_exc_class():
+            exchange.outcome = "cancelled"
+            raise
+        exchange.outcome = "returned"
+
+    before = running_tasks()
     with anyio.fail_after(5):
-        await app(scope, receive, send)
+        if cancel_on is None:
+            await run()
+        else:
+            async with anyio.create_task_group() as task_group:
+                task_group.start_soon(_cancel_when_set, cancel_on, task_group.cancel_scope)
+                await run()
+                task_group.cancel_scope.cancel()
+    for _ in range(3):  # let anything the call left behind get scheduled
+        await anyio.lowlevel.checkpoint()
+    exchange.tasks_left = running_tasks() - before
     return exchange
+
+
+async def _cancel_when_set(event: anyio.Event, scope: anyio.CancelScope) -> None:
+    await event.wait()
+    scope.cancel()
+
+
+def running_tasks() -> set[int]:
+    """The ids of every task of the event loop, on asyncio and on trio alike."""
+    return {task.id for task in anyio.get_running_tasks()}

@@ -1,0 +1,1 @@
+"""Fault injection: clients that leave, servers that fail, handlers that raise, bad input."""
