@@ -13,6 +13,10 @@ relay. Two rules keep it bounded:
   leaves. A reader that asks after some was dropped gets an error naming the cause.
   The limit is far above what a server hands over in the moment between the watcher
   starting and a reader (such as an echo's body) asking for its first message.
+
+A message that has no place in a request body (a server fault) is passed on to the
+reader after the body held before it, as it would reach a reader without the
+watcher; the watcher goes on waiting for the client to leave.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import final
 
 import anyio
 
-from .asgi import AsgiReceive, HttpDisconnectEvent, HttpRequestEvent
+from .asgi import AsgiReceive, HttpDisconnectEvent, HttpRequestEvent, ReceiveEvent
 
 UNREAD_LIMIT = 1024 * 1024
 """Bytes of a request body held for a reader that has not asked for them yet."""
@@ -34,7 +38,7 @@ _DISCONNECT: HttpDisconnectEvent = {"type": "http.disconnect"}
 class Relay:
     """Body messages from the watcher (:meth:`run`) to the reader (:meth:`receive`)."""
 
-    __slots__ = ("_asked", "_changed", "_dropped", "_ended", "_held", "_held_bytes")
+    __slots__ = ("_asked", "_changed", "_dropped", "_ended", "_held", "_held_bytes", "_odd")
 
     def __init__(self) -> None:
         self._held: deque[HttpRequestEvent] = deque()
@@ -42,16 +46,19 @@ class Relay:
         self._asked = False
         self._dropped = False
         self._ended = False
+        self._odd: ReceiveEvent | None = None  # a message that is not part of a body
         self._changed = anyio.Event()
 
     def _notify(self) -> None:
         self._changed.set()
         self._changed = anyio.Event()
 
-    async def receive(self) -> HttpRequestEvent | HttpDisconnectEvent:
+    async def receive(self) -> ReceiveEvent:
         """The next body message, for the reader; a disconnect once the watcher stopped."""
         self._asked = True
         while not self._held:
+            if self._odd is not None:
+                return self._odd
             if self._dropped:
                 raise RuntimeError(
                     f"the request body was left unread while the response streamed, and "
@@ -74,8 +81,12 @@ class Relay:
                 while self._asked and self._held:
                     await self._changed.wait()
                 message = await receive()
-                if message["type"] != "http.request":
+                if message["type"] == "http.disconnect":
                     return
+                if message["type"] != "http.request":
+                    self._odd = message  # for the reader to report
+                    self._notify()
+                    break
                 more = message.get("more_body", False)
                 self._hold(message)
             while (await receive())["type"] != "http.disconnect":

@@ -260,6 +260,7 @@ ROWS: dict[str, Case] = {
     # receive() gives a message that has no place in an HTTP request: a server fault.
     "odd-message-instead-of-the-body": Case(reads, ODD_FIRST, status=500, errors=1),
     "odd-message-mid-body-while-read": Case(reads, ODD_MID_BODY, status=500, errors=1),
+    "odd-message-mid-body-while-echoed": Case(echoes, ODD_MID_BODY, completed=False, errors=1),
     "odd-message-after-the-body-is-ignored": Case(
         streams_endlessly, ODD_AFTER_BODY, leave_after=2, completed=False
     ),
