@@ -129,6 +129,9 @@ async def serve_http(
     except Exception:
         await _close(body)
         LOGGER.exception("%s %s: sending the response failed", scope["method"], scope["path"])
+    except anyio.get_cancelled_exc_class():
+        await _close(body)  # the server cancelled the request (shutdown) while send waited
+        raise
 
 
 async def _stream(body: Content, content: RequestBody, send: AsgiSend, scope: HttpScope) -> None:

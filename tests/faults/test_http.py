@@ -287,6 +287,9 @@ ROWS: dict[str, Case] = {
     "cancelled-while-the-response-body-waits": Case(
         streams_endlessly, cancel=True, completed=False
     ),
+    "cancelled-while-send-waits-at-the-start": Case(
+        streams, send_blocks_at=0, cancel=True, status=200, completed=False
+    ),
     "cancelled-while-send-waits-mid-stream": Case(
         ticks, send_blocks_at=2, cancel=True, completed=False
     ),
