@@ -106,12 +106,15 @@ async def serve_websocket(
     if handler is None:
         await web_socket.close()
         return
+    code = 1000
     try:
         await handler(scope, info, matches, web_socket)
     except ClientDisconnect:
         pass  # the client left: not an error
     except Exception:
         LOGGER.exception("WebSocket %s: the handler failed", scope["path"])
-        await web_socket.close(INTERNAL_ERROR if web_socket.accepted else 1000)
-        return
-    await web_socket.close()
+        code = INTERNAL_ERROR if web_socket.accepted else 1000
+    try:
+        await web_socket.close(code)
+    except Exception:  # the server refused the close (a client leaving is an OSError, caught)
+        LOGGER.exception("WebSocket %s: closing the connection failed", scope["path"])

@@ -114,6 +114,11 @@ ROWS: dict[str, Case] = {
     "send-fails-mid-echo": Case(
         echoes, [CONNECT, text("a"), text("b")], send_fails_after=2, sent=[ACCEPT, SEND]
     ),
+    # The server refuses the send and then the close: both logged, neither raised to it.
+    "server-refuses-a-send": Case(
+        echoes, [CONNECT, text("a")], send_fails_after=1, send_error=RuntimeError,
+        sent=[ACCEPT], errors=2,
+    ),
     "odd-message-is-skipped": Case(
         echoes, [CONNECT, {"type": "http.request"}, text("a"), DISCONNECT], sent=[ACCEPT, SEND]
     ),
