@@ -46,12 +46,8 @@ _NoResultT = TypeVar("_NoResultT", bound=Awaitable[None])
 CallbackT = TypeVar("CallbackT")
 
 
-def _default_not_found() -> HttpResponse:
-    return (
-        404,
-        [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"9")],
-        BytesBody(b"Not Found"),
-    )
+_NOT_FOUND_HEADERS = ((b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"9"))
+_NOT_FOUND_BODY = BytesBody(b"Not Found")  # shared: a BytesBody can be sent any number of times
 
 
 class Application(Generic[InfoT]):
@@ -243,7 +239,7 @@ def _not_found_handler(response: HttpResponse | None) -> HttpRequestCallback[obj
         async def default(
             scope: HttpScope, info: object, matches: object, content: Content, /
         ) -> HttpResponse:
-            return _default_not_found()
+            return 404, list(_NOT_FOUND_HEADERS), _NOT_FOUND_BODY  # a list a middleware may change
 
         return default
     try:

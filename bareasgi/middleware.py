@@ -29,6 +29,9 @@ def full_response(response: HttpResponse) -> HttpFullResponse:
         return response, (), None, None
     found: object = response  # checked as any object: handlers are not always typed
     if type(found) is tuple and 1 <= len(found) <= 4 and type(found[0]) is int:
+        if len(found) == 3:  # the usual (status, headers, body), without padding
+            status, headers, body = found
+            return status, headers or (), body, None
         status, headers, body, pushes = (*found, None, None, None)[:4]
         return status, headers or (), body, pushes
     raise TypeError(

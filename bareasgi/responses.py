@@ -7,6 +7,8 @@ import json
 from .streaming import BytesBody
 from .types import Content, Headers
 
+_TEXT_PLAIN_UTF8 = b"text/plain; charset=utf-8"
+
 
 def bytes_response(
     status: int,
@@ -15,10 +17,13 @@ def bytes_response(
     content_type: bytes = b"application/octet-stream",
 ) -> tuple[int, Headers, Content]:
     """A response of ``buf``, adding ``content-type`` (unless given) and ``content-length``."""
-    given = list(headers or ())
+    length = (b"content-length", b"%d" % len(buf))
+    if not headers:
+        return status, [(b"content-type", content_type), length], BytesBody(buf)
+    given = list(headers)
     if not any(name == b"content-type" for name, _ in given):
         given.append((b"content-type", content_type))
-    given.append((b"content-length", str(len(buf)).encode("ascii")))
+    given.append(length)
     return status, given, BytesBody(buf)
 
 
@@ -26,6 +31,8 @@ def text_response(
     status: int, headers: Headers | None, text: str, encoding: str = "utf-8"
 ) -> tuple[int, Headers, Content]:
     """A ``text/plain`` response of ``text`` (a ``content-type`` in ``headers`` wins)."""
+    if encoding == "utf-8":
+        return bytes_response(status, headers, text.encode(), _TEXT_PLAIN_UTF8)
     content_type = f"text/plain; charset={encoding}".encode("ascii")
     return bytes_response(status, headers, text.encode(encoding), content_type)
 
@@ -35,4 +42,4 @@ def json_response(status: int, headers: Headers | None, obj: object) -> tuple[in
 
     ``obj`` is anything ``json.dumps`` accepts.
     """
-    return bytes_response(status, headers, json.dumps(obj).encode("utf-8"), b"application/json")
+    return bytes_response(status, headers, json.dumps(obj).encode(), b"application/json")

@@ -37,7 +37,10 @@ class Route(Generic[H]):
 
     def matches(self, values: list[Any]) -> dict[str, Any]:
         """The route's variables by name, from the values found in order."""
-        return dict(zip(self.names, values))
+        names = self.names
+        if len(names) == 1:  # the usual case, without building a zip
+            return {names[0]: values[0]}
+        return dict(zip(names, values))
 
 
 class TreeRouter(Generic[H]):
