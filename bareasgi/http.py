@@ -22,75 +22,14 @@ from anyio.abc import TaskStatus
 
 from .errors import ClientDisconnect, HttpError
 from .middleware import full_response
-from .relay import Relay
+from .request_body import RequestBody
 from .streaming import BytesBody
-from .asgi import AsgiReceive, AsgiSend, HttpRequestEvent, HttpScope
+from .asgi import AsgiReceive, AsgiSend, HttpScope
 from .types import Content, Headers, HttpRequestCallback, InfoT, RouteMatches
 
 LOGGER = logging.getLogger("bareasgi")
 
 _INTERNAL_ERROR = b"Internal Server Error"
-
-
-class RequestBody:
-    """The request body: a lazy, single-pass async iterator over ``receive()``.
-
-    Yields the non-empty chunks as the server delivers them; raises
-    :class:`~bareasgi.errors.ClientDisconnect` if the client leaves before the end.
-    """
-
-    __slots__ = ("_more", "_receive")
-
-    def __init__(self, receive: AsgiReceive) -> None:
-        self._receive = receive
-        self._more = True
-
-    def __aiter__(self) -> RequestBody:
-        return self
-
-    async def __anext__(self) -> bytes:
-        while self._more:
-            message = await self._receive()
-            if message["type"] == "http.request":
-                self._more = message.get("more_body", False)
-                chunk = message.get("body", b"")
-                if chunk:
-                    return chunk
-            elif message["type"] == "http.disconnect":
-                self._more = False
-                raise ClientDisconnect("the client left before the request body was read")
-            else:
-                raise RuntimeError(
-                    f"unexpected ASGI message {message['type']!r} while reading a request body"
-                )
-        raise StopAsyncIteration
-
-    async def wait_disconnect(
-        self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED
-    ) -> None:
-        """Return when the client has gone, passing on any body messages still to come.
-
-        From ``task_status.started()`` on, this is the only caller of the server's
-        ``receive``: body messages reach the iterator through a
-        :class:`~bareasgi.relay.Relay`, which lives as long as this call (that is,
-        as long as the response streams). Start it with ``task_group.start()``, so that the iterator is not itself
-        waiting in ``receive`` meanwhile: two concurrent callers of uvicorn's
-        ``receive`` are both woken for one message, and one gets an empty copy.
-        """
-        receive = self._receive
-        if not self._more:
-            task_status.started()
-            await _until_disconnect(receive)
-            return
-        relay = Relay()
-        self._receive = relay.receive
-        task_status.started()
-        await relay.run(receive)
-
-
-async def _until_disconnect(receive: AsgiReceive) -> None:
-    while (await receive())["type"] != "http.disconnect":
-        pass
 
 
 async def serve_http(

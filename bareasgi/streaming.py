@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import final
 
 from .errors import HttpError
+from .request_body import RequestBody, too_large
 from .types import Content
 
 
@@ -15,6 +16,8 @@ async def bytes_reader(content: Content, max_size: int | None = None) -> bytes:
     With ``max_size``, a body longer than that many bytes raises ``HttpError(413)`` as
     soon as the limit is crossed; the rest is not read.
     """
+    if type(content) is RequestBody:  # a handler's own request body: read directly
+        return await content.read(max_size)
     chunks: list[bytes] = []
     size = 0
     iterator = aiter(content)
@@ -22,7 +25,7 @@ async def bytes_reader(content: Content, max_size: int | None = None) -> bytes:
         async for chunk in iterator:
             size += len(chunk)
             if max_size is not None and size > max_size:
-                raise HttpError(413, f"Request body larger than {max_size} bytes")
+                raise too_large(max_size)
             chunks.append(chunk)
     finally:
         aclose = getattr(iterator, "aclose", None)

@@ -1,0 +1,95 @@
+"""The request body: the server's ``http.request`` messages, read lazily, once."""
+
+from __future__ import annotations
+
+import anyio
+from anyio.abc import TaskStatus
+
+from .asgi import AsgiReceive, ReceiveEvent
+from .errors import ClientDisconnect, HttpError
+from .relay import Relay
+
+
+def too_large(max_size: int) -> HttpError:
+    """The error for a body found to be over ``max_size`` bytes."""
+    return HttpError(413, f"Request body larger than {max_size} bytes")
+
+
+class RequestBody:
+    """The request body: a lazy, single-pass async iterator over ``receive()``.
+
+    Yields the non-empty chunks as the server delivers them; raises
+    :class:`~bareasgi.errors.ClientDisconnect` if the client leaves before the end.
+    """
+
+    __slots__ = ("_more", "_receive")
+
+    def __init__(self, receive: AsgiReceive) -> None:
+        self._receive = receive
+        self._more = True
+
+    def __aiter__(self) -> RequestBody:
+        return self
+
+    async def __anext__(self) -> bytes:
+        while self._more:
+            chunk = self._chunk_of(await self._receive())
+            if chunk:
+                return chunk
+        raise StopAsyncIteration
+
+    async def read(self, max_size: int | None = None) -> bytes:
+        """The rest of the body, as :func:`~bareasgi.bytes_reader` reads it.
+
+        The same chunks and errors as iterating, without the iterator protocol (and the
+        ``StopAsyncIteration`` that ends it), which costs more than the read itself for
+        a small body.
+        """
+        chunks: list[bytes] = []
+        size = 0
+        while self._more:
+            chunk = self._chunk_of(await self._receive())
+            size += len(chunk)
+            if max_size is not None and size > max_size:
+                raise too_large(max_size)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _chunk_of(self, message: ReceiveEvent) -> bytes:
+        """The part of the body ``message`` carries; raises unless it is a body message."""
+        if message["type"] == "http.request":
+            self._more = message.get("more_body", False)
+            return message.get("body", b"")
+        if message["type"] == "http.disconnect":
+            self._more = False
+            raise ClientDisconnect("the client left before the request body was read")
+        raise RuntimeError(
+            f"unexpected ASGI message {message['type']!r} while reading a request body"
+        )
+
+    async def wait_disconnect(
+        self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED
+    ) -> None:
+        """Return when the client has gone, passing on any body messages still to come.
+
+        From ``task_status.started()`` on, this is the only caller of the server's
+        ``receive``: body messages reach the iterator through a
+        :class:`~bareasgi.relay.Relay`, which lives as long as this call (that is,
+        as long as the response streams). Start it with ``task_group.start()``, so that the iterator is not itself
+        waiting in ``receive`` meanwhile: two concurrent callers of uvicorn's
+        ``receive`` are both woken for one message, and one gets an empty copy.
+        """
+        receive = self._receive
+        if not self._more:
+            task_status.started()
+            await _until_disconnect(receive)
+            return
+        relay = Relay()
+        self._receive = relay.receive
+        task_status.started()
+        await relay.run(receive)
+
+
+async def _until_disconnect(receive: AsgiReceive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
