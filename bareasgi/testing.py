@@ -450,6 +450,12 @@ class _Exchange:
             self.error = error
             raise
         finally:
+            # A request body the application left unread is closed now, as a server
+            # would drop it, rather than left to the garbage collector.
+            aclose = getattr(chunks, "aclose", None)
+            if aclose is not None:
+                with anyio.CancelScope(shield=True):
+                    await aclose()
             self.body.close()
             self.finished.set()
             self.started.set()

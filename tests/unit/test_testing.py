@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import AsyncIterator
 
@@ -22,6 +23,7 @@ from bareasgi import (
     WebSocketScope,
     json_response,
     text_reader,
+    text_response,
     text_writer,
 )
 from bareasgi.testing import LifespanError, TestClient, WebSocketClosed
@@ -180,3 +182,24 @@ async def test_the_client_must_be_entered() -> None:
     with pytest.raises(RuntimeError, match="async with"):
         await client.get("/teapot")
     await client.aclose()
+
+
+async def test_a_request_body_left_unread_leaves_no_generator_behind() -> None:
+    # httpx wraps an async-iterator body in a generator of its own; left unfinished,
+    # trio reports it when it is collected (an error under filterwarnings=error).
+    async def body() -> AsyncIterator[bytes]:
+        for _ in range(3):
+            yield b"part"
+
+    app: Application[Info] = Application()
+
+    @app.on_http_request({"POST"}, "/first")
+    async def first(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        async for chunk in content:
+            return text_response(200, None, chunk.decode())  # the rest is never read
+        return 204
+
+    async with TestClient(app) as client:
+        response = await client.post("/first", content=body())
+        gc.collect()
+    assert response.text == "part"
