@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -86,6 +87,20 @@ def _strptime(fmt: str, narrow: Callable[[datetime.datetime], object], value: ob
     return value
 
 
+def _check_format(fmt: str) -> None:
+    """Raise ``ValueError`` unless strptime can read back what strftime writes with ``fmt``.
+
+    strptime checks a format only when it first parses with it, and some faults it
+    reports as ``re.error``, not ``ValueError`` (a directive used twice, as in
+    ``%Y%Y``): found per request, such a format would fail every request on its route.
+    """
+    sample = datetime.datetime(2001, 2, 3, 4, 5, 6, 7000, tzinfo=datetime.timezone.utc)
+    try:
+        datetime.datetime.strptime(sample.strftime(fmt), fmt)
+    except (ValueError, re.error) as error:
+        raise ValueError(f"strptime cannot read the format {fmt!r}: {error}") from error
+
+
 def _schema_kinds(schema: Mapping[str, Any]) -> Iterator[str]:
     """Every schema kind that a core schema can end up validating with."""
     yield schema["type"]
@@ -161,6 +176,7 @@ class ConverterRegistry:
         narrow = FORMATTED.get(name)
         if narrow is None:
             raise ValueError(f"type {name!r} takes no format (only {', '.join(FORMATTED)} do)")
+        _check_format(format)
         formatted = Annotated[
             type_,  # type: ignore[valid-type]  # a type held in a variable: one of FORMATTED
             BeforeValidator(partial(_strptime, format, narrow)),
