@@ -1,6 +1,6 @@
-"""The demo server: the getting-started examples on one application.
+"""The demo server: the getting-started examples and a typed route on one application.
 
-Run it with ``python -m examples.demo`` and try::
+Run it with ``make demo`` (or ``python -m examples.demo``) and try::
 
     curl http://127.0.0.1:9009/test
     curl http://127.0.0.1:9009/info
@@ -11,61 +11,22 @@ Run it with ``python -m examples.demo`` and try::
 
 from __future__ import annotations
 
-import json
-
 import uvicorn
 
-from bareasgi import (
-    Application,
-    Content,
-    HttpResponse,
-    Info,
-    RouteMatches,
-    Scope,
-    WebSocket,
-    json_response,
-    text_reader,
-    text_writer,
-)
+from bareasgi import Application, Content, HttpResponse, HttpScope, Info, RouteMatches, json_response
+
+from .rest import get_info, set_info
+from .simple import http_request_callback
+from .websocket_echo import websocket_callback
 
 
-async def http_request_callback(
-    scope: Scope, info: Info, matches: RouteMatches, content: Content
-) -> HttpResponse:
-    return 200, [(b"content-type", b"text/plain")], text_writer(info["message"])
-
-
-async def get_info(scope: Scope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
-    text = json.dumps(info)
-    return 200, [(b"content-type", b"application/json")], text_writer(text)
-
-
-async def set_info(scope: Scope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
-    text = await text_reader(content)
-    data = json.loads(text)
-    info.update(data)
-    return 204
-
-
-async def get_user(scope: Scope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+async def get_user(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
     user_id: int = matches["id"]
     return json_response(200, None, {"id": user_id, "next": user_id + 1})
 
 
-async def websocket_callback(
-    scope: Scope, info: Info, matches: RouteMatches, web_socket: WebSocket
-) -> None:
-    await web_socket.accept()
-    while True:
-        text = await web_socket.receive()
-        if text is None:
-            break
-        await web_socket.send("You said: " + str(text))
-    await web_socket.close()
-
-
 def make_app() -> Application:
-    """The demo application, unstarted."""
+    """The demo application, unstarted; each call gives a new one with its own info."""
     app = Application(info={"message": "This is not a test", "name": "Michael Caine"})
     app.http_router.add({"GET"}, "/test", http_request_callback)
     app.http_router.add({"GET"}, "/info", get_info)

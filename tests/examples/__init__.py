@@ -1,0 +1,1 @@
+"""Every example in ``examples/``, driven in-process by ``bareasgi.testing.TestClient``."""
