@@ -46,8 +46,12 @@ _NoResultT = TypeVar("_NoResultT", bound=Awaitable[None])
 CallbackT = TypeVar("CallbackT")
 
 
-_NOT_FOUND_HEADERS = ((b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"9"))
-_NOT_FOUND_BODY = BytesBody(b"Not Found")  # shared: a BytesBody can be sent any number of times
+# Safe to share: the headers are a tuple, and a BytesBody can be sent any number of times.
+_NOT_FOUND: HttpResponse = (
+    404,
+    ((b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"9")),
+    BytesBody(b"Not Found"),
+)
 
 
 class Application(Generic[InfoT]):
@@ -233,20 +237,12 @@ def _checked_list(role: str, callbacks: list[CallbackT] | None) -> list[Callback
 
 
 def _not_found_handler(response: HttpResponse | None) -> HttpRequestCallback[object, object]:
-    """A handler answering ``response`` afresh on every request; checked now."""
-    if response is None:
-
-        async def default(
-            scope: HttpScope, info: object, matches: object, content: Content, /
-        ) -> HttpResponse:
-            return 404, list(_NOT_FOUND_HEADERS), _NOT_FOUND_BODY  # a list a middleware may change
-
-        return default
+    """A handler answering ``response`` (default: ``404 Not Found``) every time; checked now."""
+    fixed = response if response is not None else _NOT_FOUND
     try:
-        fixed = full_response(response)
+        body = full_response(fixed)[2]
     except TypeError as error:
         raise TypeError(f"not_found_response: {error}") from None
-    body = fixed[2]
     if body is not None and aiter(body) is body:
         raise TypeError(
             "not_found_response: its body is a single-use iterator, so only the first "

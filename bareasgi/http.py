@@ -43,7 +43,13 @@ async def serve_http(
     """Run one request through ``handler`` and send its response."""
     content = RequestBody(receive)
     try:
-        status, headers, body, pushes = full_response(await handler(scope, info, matches, content))
+        response = await handler(scope, info, matches, content)
+        if type(response) is tuple and len(response) == 3 and type(response[0]) is int:
+            status, headers, body = response  # the usual form, without building a 4-tuple
+            headers = headers or ()
+            pushes = None
+        else:
+            status, headers, body, pushes = full_response(response)
     except ClientDisconnect:
         return
     except Exception as error:

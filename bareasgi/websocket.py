@@ -44,7 +44,11 @@ class ServerWebSocket:
         message: WebSocketAcceptEvent = {"type": "websocket.accept", "subprotocol": subprotocol}
         if headers:
             message["headers"] = list(headers)
-        await self._send_message(message)
+        try:
+            await self._send(message)
+        except OSError as error:
+            self._closed = True
+            raise ClientDisconnect("the client left the WebSocket") from error
         self._accepted = True
 
     async def receive(self) -> bytes | str | None:
@@ -68,10 +72,16 @@ class ServerWebSocket:
         """
         if self._closed:
             raise ClientDisconnect("the WebSocket is closed")
-        if isinstance(content, str):
-            await self._send_message({"type": "websocket.send", "text": content})
-        else:
-            await self._send_message({"type": "websocket.send", "bytes": bytes(content)})
+        message: WebSocketSendEvent = (
+            {"type": "websocket.send", "text": content}
+            if isinstance(content, str)
+            else {"type": "websocket.send", "bytes": bytes(content)}
+        )
+        try:
+            await self._send(message)
+        except OSError as error:
+            self._closed = True
+            raise ClientDisconnect("the client left the WebSocket") from error
 
     async def close(self, code: int = 1000, reason: str | None = None) -> None:
         """Close the connection with ``code``; does nothing once it is over."""
@@ -82,13 +92,6 @@ class ServerWebSocket:
             await self._send({"type": "websocket.close", "code": code, "reason": reason or ""})
         except OSError:
             pass  # the client went first: the connection is over either way
-
-    async def _send_message(self, message: WebSocketAcceptEvent | WebSocketSendEvent) -> None:
-        try:
-            await self._send(message)
-        except OSError as error:
-            self._closed = True
-            raise ClientDisconnect("the client left the WebSocket") from error
 
 
 async def serve_websocket(
