@@ -81,6 +81,22 @@ class Converter:
         return text
 
 
+def _digits_first(validate: Callable[[str], Any]) -> Callable[[str], Any]:
+    """Pydantic's ``int`` conversion, reading plain digits with ``int()`` first.
+
+    Up to 18 ASCII digits, ``int()`` gives exactly what Pydantic gives, in half the
+    time; anything else (a sign, spaces, underscores, a very long number) is left to
+    Pydantic, so the results and errors are Pydantic's throughout.
+    """
+
+    def convert(segment: str) -> Any:
+        if len(segment) <= 18 and segment.isascii() and segment.isdigit():
+            return int(segment)
+        return validate(segment)
+
+    return convert
+
+
 def _strptime(fmt: str, narrow: Callable[[datetime.datetime], object], value: object) -> object:
     if isinstance(value, str):
         return narrow(datetime.datetime.strptime(value, fmt))
@@ -171,7 +187,11 @@ class ConverterRegistry:
         type_ = self._types[name]
         if format is None:
             adapter: TypeAdapter[Any] = TypeAdapter(type_)
-            convert = None if name in UNCONVERTED else adapter.validate_strings
+            convert: Callable[[str], Any] | None = (
+                None if name in UNCONVERTED else adapter.validate_strings
+            )
+            if name == "int":
+                convert = _digits_first(adapter.validate_strings)
             return Converter(name, None, type_, adapter, convert)
         narrow = FORMATTED.get(name)
         if narrow is None:

@@ -105,7 +105,7 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
     def _conversion_error(self, path: str) -> HttpRequestCallback[object, object] | None:
         if self.trailing_slash == "lenient":
             path = without_trailing_slash(path)
-        explained = self._tree.explain(path[1:].split("/")) if path.startswith("/") else None
+        explained = self._tree.explain(path)
         if explained is None:
             return None
         routes, failures = explained

@@ -122,9 +122,7 @@ class TreeRouter(Generic[H]):
             route = static.get(key) or static.get(alternative)
             if route is not None:
                 return route, {}, None
-        if not path.startswith("/"):
-            return None, {}, None
-        route, values, reached = self._tree.find(path[1:].split("/"), key, alternative)
+        route, values, reached = self._tree.find(path, key, alternative)
         if route is None:
             return None, {}, reached
         return route, route.matches(values), reached

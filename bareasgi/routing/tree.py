@@ -54,7 +54,7 @@ class Node(Generic[R]):
 class ConversionFailure:
     """A segment that fitted a variable's place but not its type."""
 
-    position: int
+    position: int  # in the template's segments: 0 for the one after the leading '/'
     segment: str
     converter: Converter
     error: ValueError
@@ -77,17 +77,21 @@ class Tree(Generic[R]):
         return node
 
     def find(
-        self, segments: list[str], key: str, alternative: str
+        self, path: str, key: str, alternative: str
     ) -> tuple[R | None, list[Any], dict[str, R] | None]:
-        """The first route for ``key`` (else ``alternative``) on a path, and its values.
+        """The first route for ``key`` (else ``alternative``) on ``path``, and its values.
 
         When there is none, also gives the routes of every node the path reached,
         whatever their keys (merged, the first reached winning a key), so a caller can
         tell "no such path" from "not for this key" and list every key the path takes.
+        A path that does not start with ``/`` reaches nothing.
         """
+        segments = path.split("/")  # segments[0] is what comes before the leading '/'
+        if segments[0]:
+            return None, [], None
         values: list[Any] = []
         reached: list[dict[str, R]] = []
-        route = _search(self.root, segments, 0, key, alternative, values, reached)
+        route = _search(self.root, segments, 1, key, alternative, values, reached)
         if route is not None or not reached:
             return route, values, None
         merged: dict[str, R] = {}
@@ -95,14 +99,17 @@ class Tree(Generic[R]):
             merged.update(routes)
         return None, values, merged
 
-    def explain(self, segments: list[str]) -> tuple[dict[str, R], list[ConversionFailure]] | None:
-        """The first routes whose template fits the path once conversions are ignored.
+    def explain(self, path: str) -> tuple[dict[str, R], list[ConversionFailure]] | None:
+        """The first routes whose template fits ``path`` once conversions are ignored.
 
         Called only after :meth:`find` missed: gives those routes and the segments
         that failed to convert, or ``None`` when no template has the path's shape.
         """
+        segments = path.split("/")
+        if segments[0]:
+            return None
         failures: list[ConversionFailure] = []
-        routes = _explain(self.root, segments, 0, failures)
+        routes = _explain(self.root, segments, 1, failures)
         return (routes, failures) if routes is not None else None
 
 
@@ -171,7 +178,7 @@ def _explain(
                 try:
                     convert(segment)
                 except ValueError as error:
-                    failure = ConversionFailure(index, segment, converter, error)
+                    failure = ConversionFailure(index - 1, segment, converter, error)
                     failures.append(failure)
             routes = _explain(child, segments, index + 1, failures)
             if routes is not None:
