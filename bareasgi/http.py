@@ -138,16 +138,29 @@ async def _close(body: Content | AsyncIterator[bytes] | None) -> None:
 
 
 def _error_response(scope: HttpScope, error: Exception) -> tuple[int, Headers, Content]:
-    """The response for an exception raised before the response started."""
-    if isinstance(error, HttpError):
-        return _plain_response(error.status, error.headers, error.body)
-    if isinstance(error, urllib.error.HTTPError) and 100 <= error.code <= 599:
-        headers = [
-            (name.lower().encode("latin-1"), value.encode("latin-1"))
-            for name, value in (error.headers or {}).items()
-            if name.lower() != "content-length"
-        ]
-        return _plain_response(error.code, headers, error.reason)
+    """The response for an exception raised before the response started.
+
+    An ``HttpError`` that cannot be made into a response (a body that is neither text
+    nor bytes, say) is a mistake of the handler's like any other: a logged 500.
+    """
+    try:
+        if isinstance(error, HttpError):
+            return _plain_response(error.status, error.headers, error.body)
+        if isinstance(error, urllib.error.HTTPError) and 100 <= error.code <= 599:
+            headers = [
+                (name.lower().encode("latin-1"), value.encode("latin-1"))
+                for name, value in (error.headers or {}).items()
+                if name.lower() != "content-length"
+            ]
+            return _plain_response(error.code, headers, error.reason)
+    except Exception:
+        LOGGER.exception(
+            "%s %s: the handler raised an %s that cannot be sent as a response",
+            scope["method"],
+            scope["path"],
+            type(error).__name__,
+        )
+        return _plain_response(500, (), _INTERNAL_ERROR)
     LOGGER.exception("%s %s: the handler failed", scope["method"], scope["path"])
     return _plain_response(500, (), _INTERNAL_ERROR)
 
