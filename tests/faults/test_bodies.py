@@ -80,7 +80,9 @@ READERS = {"bytes_reader": read_bytes, "text_reader": read_text}
 async def test_a_body_over_max_size_is_refused_once_the_limit_is_crossed(
     reader: Reader, upload: Upload, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    async def handler(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content
+    ) -> HttpResponse:
         return await reader(content)
 
     app = Application()
@@ -105,11 +107,17 @@ async def test_a_wrapped_body_is_also_refused_without_reading_the_rest() -> None
             yield chunk
 
     async def middleware(
-        scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+        scope: HttpScope,
+        info: Info,
+        matches: RouteMatches,
+        content: Content,
+        handler: HttpChainCallback,
     ) -> HttpFullResponse:
         return await handler(scope, info, matches, counting(content))
 
-    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    async def handler(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content
+    ) -> HttpResponse:
         return await read_bytes(content)
 
     app = Application()
@@ -132,7 +140,9 @@ TEXTS = {
 async def test_text_that_is_not_utf8_is_a_400(
     chunks: list[bytes], caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    async def handler(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content
+    ) -> HttpResponse:
         return await read_text(content)
 
     app = Application()

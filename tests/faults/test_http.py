@@ -21,7 +21,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import anyio
 import pytest
 
 from bareasgi import (
@@ -66,14 +65,18 @@ ODD_AFTER_BODY: list[Message] = [request(b"", False), {"type": "lifespan.startup
 
 
 def reads(probe: Probe) -> HttpRequestCallback:
-    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    async def handler(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content
+    ) -> HttpResponse:
         return 200, [], probe.body(await bytes_reader(content))
 
     return handler
 
 
 def streams(probe: Probe) -> HttpRequestCallback:
-    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    async def handler(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content
+    ) -> HttpResponse:
         return 200, [], probe.body(b"one", b"two")
 
     return handler
@@ -82,63 +85,81 @@ def streams(probe: Probe) -> HttpRequestCallback:
 def streams_endlessly(probe: Probe) -> HttpRequestCallback:
     """One chunk, then waits for ever: only a disconnect or a cancellation ends it."""
 
-    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    async def handler(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content
+    ) -> HttpResponse:
         return 200, [], probe.body(b"one", then="wait")
 
     return handler
 
 
 def ticks(probe: Probe) -> HttpRequestCallback:
-    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    async def handler(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content
+    ) -> HttpResponse:
         return 200, [], probe.body(then="tick")
 
     return handler
 
 
 def echoes(probe: Probe) -> HttpRequestCallback:
-    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    async def handler(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content
+    ) -> HttpResponse:
         return 200, [], probe.relay(content)
 
     return handler
 
 
 def answers_in_one_message(probe: Probe) -> HttpRequestCallback:
-    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    async def handler(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content
+    ) -> HttpResponse:
         return 200, [], text_writer("whole")
 
     return handler
 
 
 def raises(probe: Probe) -> HttpRequestCallback:
-    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    async def handler(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content
+    ) -> HttpResponse:
         raise RuntimeError("the handler failed: secret detail")
 
     return handler
 
 
 def raises_http_error(probe: Probe) -> HttpRequestCallback:
-    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    async def handler(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content
+    ) -> HttpResponse:
         raise HttpError(418, "I'm a teapot")
 
     return handler
 
 
 def body_raises_at_once(probe: Probe) -> HttpRequestCallback:
-    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    async def handler(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content
+    ) -> HttpResponse:
         return 200, [], probe.body(then="raise")
 
     return handler
 
 
 def body_raises_after_a_chunk(probe: Probe) -> HttpRequestCallback:
-    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    async def handler(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content
+    ) -> HttpResponse:
         return 200, [], probe.body(b"one", then="raise")
 
     return handler
 
 
 def waits(probe: Probe) -> HttpRequestCallback:
-    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    async def handler(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content
+    ) -> HttpResponse:
         await probe.wait()
         return 204
 
@@ -146,7 +167,9 @@ def waits(probe: Probe) -> HttpRequestCallback:
 
 
 def waits_for_the_body(probe: Probe) -> HttpRequestCallback:
-    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    async def handler(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content
+    ) -> HttpResponse:
         probe.waiting.set()
         await bytes_reader(content)
         return 204
@@ -160,7 +183,11 @@ def waits_for_the_body(probe: Probe) -> HttpRequestCallback:
 def middleware_raises_before(handler: Handler) -> Handler:
     def make(probe: Probe) -> HttpRequestCallback:
         async def middleware(
-            scope: HttpScope, info: Info, matches: RouteMatches, content: Content, next: HttpChainCallback
+            scope: HttpScope,
+            info: Info,
+            matches: RouteMatches,
+            content: Content,
+            next: HttpChainCallback,
         ) -> HttpResponse:
             raise RuntimeError("the middleware failed: secret detail")
 
@@ -172,7 +199,11 @@ def middleware_raises_before(handler: Handler) -> Handler:
 def middleware_raises_after(handler: Handler) -> Handler:
     def make(probe: Probe) -> HttpRequestCallback:
         async def middleware(
-            scope: HttpScope, info: Info, matches: RouteMatches, content: Content, next: HttpChainCallback
+            scope: HttpScope,
+            info: Info,
+            matches: RouteMatches,
+            content: Content,
+            next: HttpChainCallback,
         ) -> HttpResponse:
             await next(scope, info, matches, content)
             raise RuntimeError("the middleware failed: secret detail")
@@ -185,7 +216,11 @@ def middleware_raises_after(handler: Handler) -> Handler:
 def middleware_raises_http_error(handler: Handler) -> Handler:
     def make(probe: Probe) -> HttpRequestCallback:
         async def middleware(
-            scope: HttpScope, info: Info, matches: RouteMatches, content: Content, next: HttpChainCallback
+            scope: HttpScope,
+            info: Info,
+            matches: RouteMatches,
+            content: Content,
+            next: HttpChainCallback,
         ) -> HttpResponse:
             raise HttpError(401, "who are you?")
 
@@ -199,7 +234,11 @@ def middleware_body_raises(handler: Handler) -> Handler:
 
     def make(probe: Probe) -> HttpRequestCallback:
         async def middleware(
-            scope: HttpScope, info: Info, matches: RouteMatches, content: Content, next: HttpChainCallback
+            scope: HttpScope,
+            info: Info,
+            matches: RouteMatches,
+            content: Content,
+            next: HttpChainCallback,
         ) -> HttpFullResponse:
             status, headers, body, pushes = await next(scope, info, matches, content)
             assert body is not None
@@ -236,10 +275,14 @@ ROWS: dict[str, Case] = {
     "leaves-after-the-start": Case(streams_endlessly, leave_after=1, completed=False),
     "leaves-mid-stream-waiting": Case(streams_endlessly, leave_after=2, completed=False),
     "leaves-mid-stream-ticking": Case(ticks, leave_after=4, completed=False),
-    "leaves-mid-stream-upload-unread": Case(streams_endlessly, PARTS, leave_after=2, completed=False),
+    "leaves-mid-stream-upload-unread": Case(
+        streams_endlessly, PARTS, leave_after=2, completed=False
+    ),
     "leaves-after-the-start-one-message": Case(answers_in_one_message, leave_after=1),
     # The server's send raises OSError: the client left (ASGI spec 2.4).
-    "send-fails-at-the-start": Case(streams_endlessly, send_fails_after=0, status=None, completed=False),
+    "send-fails-at-the-start": Case(
+        streams_endlessly, send_fails_after=0, status=None, completed=False
+    ),
     "send-fails-mid-stream": Case(ticks, send_fails_after=3, completed=False),
     "send-fails-at-the-end": Case(streams, send_fails_after=3, completed=False),
     "send-fails-at-the-start-one-message": Case(
@@ -251,7 +294,11 @@ ROWS: dict[str, Case] = {
     # The server refuses a message (uvicorn: an invalid header value; a body longer
     # than its content-length): an error, logged once.
     "server-refuses-the-start": Case(
-        streams_endlessly, send_fails_after=0, send_error=RuntimeError, status=None, completed=False,
+        streams_endlessly,
+        send_fails_after=0,
+        send_error=RuntimeError,
+        status=None,
+        completed=False,
         errors=1,
     ),
     "server-refuses-a-body-message": Case(

@@ -14,7 +14,6 @@ The router holds many templates of every type. The work is counted, not timed:
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,8 +24,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bareasgi import ConverterRegistry, HttpRequestCallback, HttpTreeRouter, WebSocketTreeRouter
-from bareasgi.routing.converters import Converter
+from bareasgi import ConverterRegistry, HttpTreeRouter, WebSocketTreeRouter
 
 from ..routing.support import call as call_handler
 from ..routing.support import make_handler, make_ws_handler
@@ -163,9 +161,7 @@ def paths(draw: st.DrawFn) -> str:
     segments = draw(st.lists(SEGMENT, max_size=8))
     shape = draw(st.sampled_from(["short", "many", "long", "raw"]))
     if shape == "many":
-        segments += draw(st.lists(SEGMENT, min_size=1, max_size=3)) * draw(
-            st.integers(500, 5_000)
-        )
+        segments += draw(st.lists(SEGMENT, min_size=1, max_size=3)) * draw(st.integers(500, 5_000))
     elif shape == "long":
         segments.insert(draw(st.integers(0, len(segments))), draw(LONG_SEGMENT))
     elif shape == "raw":  # not even starting with a slash
@@ -184,7 +180,7 @@ def test_any_path_resolves_or_misses_with_work_proportional_to_its_length(
     segments = path[1:].split("/") if path.startswith("/") else [path]
     for router, handlers in ROUTERS:
         with counting() as work:
-            handler, matches = router.resolve(method, path)
+            handler, _ = router.resolve(method, path)
         assert work.calls <= 3 * TEMPLATE_SEGMENTS + 4 * len(segments), work.calls
         assert len(work.converted) <= WALKS * VARIABLES, len(work.converted)
         assert all(segment in segments for segment in work.converted)

@@ -23,7 +23,9 @@ DIRECTIVES = [
     "%b", "%B", "%p", "%y", "%I", "%G", "%V", "%u", "%%", "%", "%Q", "%s", "%c", "%x",
     "%X", ".", "-", ":", "T", " ", "(", "[", "\\", "é", "{", ">",
 ]  # fmt: skip
-NAMES = st.sampled_from(["x", "id", "_", "é", "rest", "1x", "a-b", "", " ", "x y"]) | st.text(max_size=4)
+NAMES = st.sampled_from(["x", "id", "_", "é", "rest", "1x", "a-b", "", " ", "x y"]) | st.text(
+    max_size=4
+)
 FORMATS = st.lists(st.sampled_from(DIRECTIVES), min_size=1, max_size=4).map("".join)
 
 

@@ -34,7 +34,9 @@ def text(value: str) -> Message:
 
 
 def echoes(waiting: anyio.Event) -> WebSocketRequestCallback:
-    async def handler(scope: WebSocketScope, info: Info, matches: RouteMatches, web_socket: WebSocket) -> None:
+    async def handler(
+        scope: WebSocketScope, info: Info, matches: RouteMatches, web_socket: WebSocket
+    ) -> None:
         await web_socket.accept()
         waiting.set()
         while (message := await web_socket.receive()) is not None:
@@ -45,7 +47,9 @@ def echoes(waiting: anyio.Event) -> WebSocketRequestCallback:
 
 
 def only_sends(waiting: anyio.Event) -> WebSocketRequestCallback:
-    async def handler(scope: WebSocketScope, info: Info, matches: RouteMatches, web_socket: WebSocket) -> None:
+    async def handler(
+        scope: WebSocketScope, info: Info, matches: RouteMatches, web_socket: WebSocket
+    ) -> None:
         await web_socket.accept()
         while True:
             await web_socket.send("tick")
@@ -55,14 +59,18 @@ def only_sends(waiting: anyio.Event) -> WebSocketRequestCallback:
 
 
 def raises_before_accepting(waiting: anyio.Event) -> WebSocketRequestCallback:
-    async def handler(scope: WebSocketScope, info: Info, matches: RouteMatches, web_socket: WebSocket) -> None:
+    async def handler(
+        scope: WebSocketScope, info: Info, matches: RouteMatches, web_socket: WebSocket
+    ) -> None:
         raise RuntimeError("the handler failed: secret detail")
 
     return handler
 
 
 def raises_after_accepting(waiting: anyio.Event) -> WebSocketRequestCallback:
-    async def handler(scope: WebSocketScope, info: Info, matches: RouteMatches, web_socket: WebSocket) -> None:
+    async def handler(
+        scope: WebSocketScope, info: Info, matches: RouteMatches, web_socket: WebSocket
+    ) -> None:
         await web_socket.accept()
         await web_socket.send("hello")
         raise RuntimeError("the handler failed: secret detail")
@@ -71,7 +79,9 @@ def raises_after_accepting(waiting: anyio.Event) -> WebSocketRequestCallback:
 
 
 def returns_without_closing(waiting: anyio.Event) -> WebSocketRequestCallback:
-    async def handler(scope: WebSocketScope, info: Info, matches: RouteMatches, web_socket: WebSocket) -> None:
+    async def handler(
+        scope: WebSocketScope, info: Info, matches: RouteMatches, web_socket: WebSocket
+    ) -> None:
         await web_socket.accept()
         await web_socket.send("bye")
 
@@ -79,7 +89,9 @@ def returns_without_closing(waiting: anyio.Event) -> WebSocketRequestCallback:
 
 
 def waits(waiting: anyio.Event) -> WebSocketRequestCallback:
-    async def handler(scope: WebSocketScope, info: Info, matches: RouteMatches, web_socket: WebSocket) -> None:
+    async def handler(
+        scope: WebSocketScope, info: Info, matches: RouteMatches, web_socket: WebSocket
+    ) -> None:
         await web_socket.accept()
         waiting.set()
         await anyio.sleep_forever()
@@ -106,7 +118,9 @@ ACCEPT, SEND, CLOSE = "websocket.accept", "websocket.send", "websocket.close"
 ROWS: dict[str, Case] = {
     "leaves-before-the-handshake": Case(echoes, [DISCONNECT]),
     "leaves-after-accept": Case(echoes, [CONNECT, DISCONNECT], sent=[ACCEPT]),
-    "leaves-mid-echo": Case(echoes, [CONNECT, text("a"), text("b"), DISCONNECT], sent=[ACCEPT, SEND, SEND]),
+    "leaves-mid-echo": Case(
+        echoes, [CONNECT, text("a"), text("b"), DISCONNECT], sent=[ACCEPT, SEND, SEND]
+    ),
     "leaves-while-the-handler-only-sends": Case(
         only_sends, [CONNECT, DISCONNECT], send_fails_after=3, sent=[ACCEPT, SEND, SEND]
     ),
@@ -116,8 +130,12 @@ ROWS: dict[str, Case] = {
     ),
     # The server refuses the send and then the close: both logged, neither raised to it.
     "server-refuses-a-send": Case(
-        echoes, [CONNECT, text("a")], send_fails_after=1, send_error=RuntimeError,
-        sent=[ACCEPT], errors=2,
+        echoes,
+        [CONNECT, text("a")],
+        send_fails_after=1,
+        send_error=RuntimeError,
+        sent=[ACCEPT],
+        errors=2,
     ),
     "odd-message-is-skipped": Case(
         echoes, [CONNECT, {"type": "http.request"}, text("a"), DISCONNECT], sent=[ACCEPT, SEND]
