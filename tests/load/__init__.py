@@ -1,0 +1,1 @@
+"""The load smoke run: the load command of benchmarks/load.py, scaled down."""
