@@ -358,12 +358,11 @@ async def requests_scenario(server: Server, plan: Plan) -> Result:
     failures = tally.failures + warm.failures
     ok = failures == 0 and logged == raised and server_errors == 0 and growth < MEMORY_LIMIT_MB
     line = (
-        f"requests: {tally.sent} requests over {plan.connections} connections "
-        f"(after {warm.sent} to warm up) in {elapsed:.1f} s, {tally.sent / elapsed:.0f}/s: "
-        f"{failures} failures ({tally.transport_errors + warm.transport_errors} transport "
-        f"errors, {tally.wrong + warm.wrong} wrong answers); {logged} handler errors logged "
-        f"for {raised} raising requests, {server_errors} by uvicorn; server memory growth "
-        f"after warm-up {growth:+.1f} MB ({rss_before:.1f} -> {rss_after:.1f} MB)"
+        f"requests: {tally.sent} requests, {plan.connections} connections, {failures} failures "
+        f"({tally.transport_errors + warm.transport_errors} transport, "
+        f"{tally.wrong + warm.wrong} wrong); errors logged {logged} for {raised} raising, "
+        f"{server_errors} by uvicorn; memory {growth:+.1f} MB after warm-up "
+        f"({rss_before:.1f} -> {rss_after:.1f} MB); {elapsed:.1f} s, {tally.sent / elapsed:.0f}/s"
     )
     figures: dict[str, float] = {
         "requests": tally.sent, "connections": plan.connections, "failures": failures,
@@ -451,9 +450,9 @@ async def streams_scenario(server: Server, plan: Plan) -> Result:
     )
     ok = failures == 0 and finalised == started and tasks_left == 0 and errors == 0
     line = (
-        f"streams: {plan.streams} clients of endless responses leaving at random moments: "
-        f"{failures} failures; generators finalised {finalised} / started {started}; "
-        f"tasks left {tasks_left}; errors logged {errors}"
+        f"streams: {plan.streams} connections leaving at random moments, {failures} failures; "
+        f"generators finalised {finalised} / started {started}; tasks left {tasks_left}; "
+        f"errors logged {errors}"
     )
     figures: dict[str, float] = {
         "connections": plan.streams, "failures": failures, "started": started,
@@ -537,9 +536,9 @@ async def websockets_scenario(server: Server, plan: Plan) -> Result:
     ok = failures == 0 and lost == 0 and finished == started == plan.websockets
     ok = ok and tasks_left == 0 and errors == 0
     line = (
-        f"websockets: {plan.websockets} connections open at once, {len(drops)} dropped abruptly: "
-        f"{echoes.received} / {echoes.expected} echoes to {survivors} survivors, {lost} lost, "
-        f"{failures} failures; handlers finished {finished} / started {started}; "
+        f"websockets: {plan.websockets} connections, {len(drops)} dropped abruptly, "
+        f"{failures} failures; echoes {echoes.received} / {echoes.expected} to {survivors} "
+        f"survivors, {lost} lost; handlers finished {finished} / started {started}; "
         f"tasks left {tasks_left}; errors logged {errors}"
     )
     figures: dict[str, float] = {

@@ -9,12 +9,18 @@ and its figures are in the README ("Reliability").
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
 from benchmarks.load import Plan, run
 
-pytestmark = pytest.mark.load_smoke
+pytestmark = [
+    pytest.mark.load_smoke,
+    pytest.mark.skipif(
+        not Path("/proc/self/status").exists(), reason="reads the server's memory from /proc"
+    ),
+]
 
 SMOKE = Plan(
     requests=2_000, connections=50, warmup=500, streams=50, websockets=100, time_limit=20.0
