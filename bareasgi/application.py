@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Set
 from typing import Any, Generic, TypeVar, cast
 
+import anyio
 from typing_extensions import TypeForm
 
 from .asgi import HttpScope, LifespanEvent, LifespanScope, WebSocketScope
 from .checks import require_async_callable
-from .http import serve_http
+from .errors import ClientDisconnect
+from .http import LOGGER, close_body, error_response, stream_body
 from .lifespan import serve_lifespan
 from .middleware import compose, full_response
+from .request_body import RequestBody
 from .routing import ConverterRegistry, HttpTreeRouter, WebSocketTreeRouter
 from .streaming import BytesBody
 from .types import (
@@ -194,19 +197,63 @@ class Application(Generic[InfoT]):
         """The ASGI 3 entry point, for ``http``, ``websocket`` and ``lifespan`` scopes.
 
         ``receive`` and ``send`` are taken as any server types them, and read and
-        written through the precise events of :mod:`bareasgi.asgi`.
+        written through the precise events of :mod:`bareasgi.asgi`. An HTTP request is
+        served here, top to bottom, keeping the rules :mod:`bareasgi.http` states: it
+        is every request but one, so it pays for no call it can do without.
         """
-        kind = scope["type"]
+        if scope["type"] != "http":
+            await self._serve_other(scope, receive, send)
+            return
         # The server vouches for the shape of the scope it names; each server has
         # TypedDicts of its own for it, so the type cannot be checked here.
-        if kind == "http":
-            http_scope = cast(HttpScope, scope)
-            handler, matches = self._http_router.resolve(http_scope["method"], http_scope["path"])
-            handler = handler or self._not_found
-            if self._middlewares:
-                handler = compose(self._middlewares, handler)
-            await serve_http(http_scope, receive, send, handler, matches, self._info)
-        elif kind == "websocket":
+        http_scope = cast(HttpScope, scope)
+        handler, matches = self._http_router.resolve(http_scope["method"], http_scope["path"])
+        handler = handler or self._not_found
+        if self._middlewares:
+            handler = compose(self._middlewares, handler)
+        content = RequestBody(receive)
+        try:
+            response = await handler(http_scope, self._info, matches, content)
+            if type(response) is tuple and len(response) == 3 and type(response[0]) is int:
+                status, headers, body = response  # the usual form, without building a 4-tuple
+                headers = headers or ()
+                pushes = None
+            else:
+                status, headers, body, pushes = full_response(response)
+        except ClientDisconnect:
+            return
+        except Exception as error:
+            status, headers, body = error_response(http_scope, error)
+            pushes = None
+        try:
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            if pushes and "http.response.push" in (http_scope.get("extensions") or {}):
+                for path, push_headers in pushes:
+                    await send({"type": "http.response.push", "path": path, "headers": push_headers})
+            if body is None:
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+            elif http_scope["method"] == "HEAD":
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+                await close_body(body)
+            elif type(body) is BytesBody and body.chunk_size < 0:
+                await send({"type": "http.response.body", "body": body.data, "more_body": False})
+            else:
+                await stream_body(body, content, send, http_scope)
+        except OSError:
+            await close_body(body)  # the client left: servers on ASGI spec 2.4 raise from send
+        except Exception:
+            await close_body(body)
+            LOGGER.exception(
+                "%s %s: sending the response failed", http_scope["method"], http_scope["path"]
+            )
+        except anyio.get_cancelled_exc_class():
+            await close_body(body)  # the server cancelled the request (shutdown) while send waited
+            raise
+
+    async def _serve_other(self, scope: Scope, receive: ServerReceive, send: ServerSend) -> None:
+        """Serve a ``websocket`` or ``lifespan`` scope; refuse any other kind."""
+        kind = scope["type"]
+        if kind == "websocket":
             ws_scope = cast(WebSocketScope, scope)
             ws_handler, matches = self._ws_router.resolve(ws_scope["path"])
             await serve_websocket(ws_scope, receive, send, ws_handler, matches, self._info)

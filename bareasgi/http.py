@@ -1,6 +1,9 @@
-"""One HTTP exchange: body stream in, handler called, response normalised, body out.
+"""HTTP exchanges: their rules, and the parts beyond a response sent in one message.
 
-Rules kept here (ASGI spec, "HTTP"):
+The exchange itself, from the route's handler to the last message, is
+:meth:`bareasgi.Application.__call__`, which reads top to bottom. It calls on this
+module to stream a body, to close one, and to answer an exception. The rules it keeps,
+with these (ASGI spec, "HTTP"):
 
 - At most one ``http.response.start`` per request. A failure before it becomes a
   response (``HttpError``, or a logged 500); a failure after it ends the response
@@ -21,65 +24,17 @@ import anyio
 from anyio.abc import TaskStatus
 
 from .errors import ClientDisconnect, HttpError
-from .middleware import full_response
 from .request_body import RequestBody
 from .streaming import BytesBody
-from .asgi import AsgiReceive, AsgiSend, HttpScope
-from .types import Content, Headers, HttpRequestCallback, InfoT, RouteMatches
+from .asgi import AsgiSend, HttpScope
+from .types import Content, Headers
 
 LOGGER = logging.getLogger("bareasgi")
 
 _INTERNAL_ERROR = b"Internal Server Error"
 
 
-async def serve_http(
-    scope: HttpScope,
-    receive: AsgiReceive,
-    send: AsgiSend,
-    handler: HttpRequestCallback[InfoT, RouteMatches],
-    matches: RouteMatches,
-    info: InfoT,
-) -> None:
-    """Run one request through ``handler`` and send its response."""
-    content = RequestBody(receive)
-    try:
-        response = await handler(scope, info, matches, content)
-        if type(response) is tuple and len(response) == 3 and type(response[0]) is int:
-            status, headers, body = response  # the usual form, without building a 4-tuple
-            headers = headers or ()
-            pushes = None
-        else:
-            status, headers, body, pushes = full_response(response)
-    except ClientDisconnect:
-        return
-    except Exception as error:
-        status, headers, body = _error_response(scope, error)
-        pushes = None
-    try:
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        if pushes and "http.response.push" in (scope.get("extensions") or {}):
-            for path, push_headers in pushes:
-                await send({"type": "http.response.push", "path": path, "headers": push_headers})
-        if body is None:
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
-        elif scope["method"] == "HEAD":
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
-            await _close(body)
-        elif type(body) is BytesBody and body.chunk_size < 0:
-            await send({"type": "http.response.body", "body": body.data, "more_body": False})
-        else:
-            await _stream(body, content, send, scope)
-    except OSError:
-        await _close(body)  # the client left: servers on ASGI spec 2.4 raise from send
-    except Exception:
-        await _close(body)
-        LOGGER.exception("%s %s: sending the response failed", scope["method"], scope["path"])
-    except anyio.get_cancelled_exc_class():
-        await _close(body)  # the server cancelled the request (shutdown) while send waited
-        raise
-
-
-async def _stream(body: Content, content: RequestBody, send: AsgiSend, scope: HttpScope) -> None:
+async def stream_body(body: Content, content: RequestBody, send: AsgiSend, scope: HttpScope) -> None:
     """Send ``body`` chunk by chunk, stopping it as soon as the client leaves."""
     chunks = aiter(body)
     try:
@@ -105,7 +60,7 @@ async def _stream(body: Content, content: RequestBody, send: AsgiSend, scope: Ht
             finally:
                 task_group.cancel_scope.cancel()
     finally:
-        await _close(chunks)
+        await close_body(chunks)
 
 
 async def _send_or_leave(send: AsgiSend, chunk: bytes, more_body: bool) -> None:
@@ -126,7 +81,7 @@ async def _cancel_on_disconnect(
     scope.cancel()
 
 
-async def _close(body: Content | AsyncIterator[bytes] | None) -> None:
+async def close_body(body: Content | AsyncIterator[bytes] | None) -> None:
     """Close a body iterator (its ``finally`` runs), even inside a cancelled scope."""
     aclose = getattr(body, "aclose", None)
     if aclose is not None:
@@ -137,7 +92,7 @@ async def _close(body: Content | AsyncIterator[bytes] | None) -> None:
                 LOGGER.exception("closing a response body failed")
 
 
-def _error_response(scope: HttpScope, error: Exception) -> tuple[int, Headers, Content]:
+def error_response(scope: HttpScope, error: Exception) -> tuple[int, Headers, Content]:
     """The response for an exception raised before the response started.
 
     An ``HttpError`` that cannot be made into a response (a body that is neither text
