@@ -206,13 +206,14 @@ class Application(Generic[InfoT]):
             return
         # The server vouches for the shape of the scope it names; each server has
         # TypedDicts of its own for it, so the type cannot be checked here.
-        http_scope = cast(HttpScope, scope)
-        handler, matches = self._http_router.resolve(http_scope["method"], http_scope["path"])
-        handler = handler or self._not_found
-        if self._middlewares:
-            handler = compose(self._middlewares, handler)
+        http_scope: HttpScope = scope  # type: ignore[assignment]
         content = RequestBody(receive)
         try:
+            # Resolving runs the application's own converters: a fault there is a 500.
+            handler, matches = self._http_router.resolve(http_scope["method"], http_scope["path"])
+            handler = handler or self._not_found
+            if self._middlewares:
+                handler = compose(self._middlewares, handler)
             response = await handler(http_scope, self._info, matches, content)
             if type(response) is tuple and len(response) == 3 and type(response[0]) is int:
                 status, headers, body = response  # the usual form, without building a 4-tuple
@@ -255,7 +256,11 @@ class Application(Generic[InfoT]):
         kind = scope["type"]
         if kind == "websocket":
             ws_scope = cast(WebSocketScope, scope)
-            ws_handler, matches = self._ws_router.resolve(ws_scope["path"])
+            try:
+                ws_handler, matches = self._ws_router.resolve(ws_scope["path"])
+            except Exception:  # in the application's own converters: refuse, as for no route
+                LOGGER.exception("WebSocket %s: resolving the route failed", ws_scope["path"])
+                ws_handler, matches = None, {}
             await serve_websocket(ws_scope, receive, send, ws_handler, matches, self._info)
         elif kind == "lifespan":
             await serve_lifespan(
