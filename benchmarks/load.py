@@ -575,14 +575,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.load", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--requests", type=int, default=defaults.requests)
-    parser.add_argument("--connections", type=int, default=defaults.connections)
-    parser.add_argument("--warmup", type=int, default=defaults.warmup)
-    parser.add_argument("--streams", type=int, default=defaults.streams)
-    parser.add_argument("--websockets", type=int, default=defaults.websockets)
-    parser.add_argument("--ws-messages", type=int, default=defaults.ws_messages)
+    parser.add_argument("--requests", type=int, default=defaults.requests, help="timed requests")
+    parser.add_argument(
+        "--connections", type=int, default=defaults.connections, help="keep-alive connections"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=defaults.warmup, help="requests before memory is read"
+    )
+    parser.add_argument(
+        "--streams", type=int, default=defaults.streams, help="clients leaving endless streams"
+    )
+    parser.add_argument(
+        "--websockets", type=int, default=defaults.websockets, help="echo connections at once"
+    )
+    parser.add_argument(
+        "--ws-messages", type=int, default=defaults.ws_messages, help="echoes per connection"
+    )
     parser.add_argument("--seed", type=int, default=defaults.seed)
-    parser.add_argument("--time-limit", type=float, default=defaults.time_limit)
+    parser.add_argument(
+        "--time-limit", type=float, default=defaults.time_limit, help="seconds per scenario"
+    )
     args = parser.parse_args(argv)
     plan = Plan(
         requests=args.requests,
