@@ -206,7 +206,7 @@ class Application(Generic[InfoT]):
             return
         # The server vouches for the shape of the scope it names; each server has
         # TypedDicts of its own for it, so the type cannot be checked here.
-        http_scope: HttpScope = scope  # type: ignore[assignment]
+        http_scope = cast(HttpScope, scope)
         content = RequestBody(receive)
         try:
             # Resolving runs the application's own converters: a fault there is a 500.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import anyio
 from anyio.abc import TaskStatus
 
@@ -33,7 +35,11 @@ class RequestBody:
 
     async def __anext__(self) -> bytes:
         while self._more:
-            chunk = self._chunk_of(await self._receive())
+            message = await self._receive()
+            if message["type"] != "http.request":
+                self._refuse(message)
+            self._more = message.get("more_body", False)
+            chunk = message.get("body", b"")
             if chunk:
                 return chunk
         raise StopAsyncIteration
@@ -48,18 +54,19 @@ class RequestBody:
         chunks: list[bytes] = []
         size = 0
         while self._more:
-            chunk = self._chunk_of(await self._receive())
+            message = await self._receive()
+            if message["type"] != "http.request":
+                self._refuse(message)
+            self._more = message.get("more_body", False)
+            chunk = message.get("body", b"")
             size += len(chunk)
             if max_size is not None and size > max_size:
                 raise too_large(max_size)
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _chunk_of(self, message: ReceiveEvent) -> bytes:
-        """The part of the body ``message`` carries; raises unless it is a body message."""
-        if message["type"] == "http.request":
-            self._more = message.get("more_body", False)
-            return message.get("body", b"")
+    def _refuse(self, message: ReceiveEvent) -> NoReturn:
+        """Raise for a message that is not part of the body: the client left, or a fault."""
         if message["type"] == "http.disconnect":
             self._more = False
             raise ClientDisconnect("the client left before the request body was read")

@@ -65,6 +65,11 @@ class TreeRouter(Generic[H]):
         self._named: dict[str, Route[H]] = {}
         # The TypedDict each handler declares for its matches (None: none), read once.
         self._declared: dict[H, type | None | object] = {}
+        # How a path is found, chosen once by the policy: the route for ``key`` on the
+        # path and its matches, plus the routes reached. The routes reached are given
+        # only when no route for ``key`` is found, and are ``None`` when the path
+        # reaches no route at all.
+        self._find = self._find_lenient if trailing_slash == "lenient" else self._find_exact
 
     def _add(self, keys: list[str], path: str, handler: H, name: str | None) -> None:
         if self.trailing_slash == "lenient":
@@ -94,16 +99,10 @@ class TreeRouter(Generic[H]):
         if name is not None:
             self._named[name] = route
 
-    def _find(
+    def _find_lenient(
         self, path: str, key: str, alternative: str
     ) -> tuple[Route[H] | None, dict[str, Any], dict[str, Route[H]] | None]:
-        """The route for ``key`` on ``path`` and its matches, plus the routes reached.
-
-        The routes reached are given only when no route for ``key`` is found, and are
-        ``None`` when the path reaches no route at all.
-        """
-        if self.trailing_slash != "lenient":
-            return self._find_exact(path, key, alternative)
+        """:meth:`_find_exact` on the path without its trailing slash, then with it."""
         path = without_trailing_slash(path)
         found = self._find_exact(path, key, alternative)
         if found[0] is not None or path == "/":
@@ -117,6 +116,7 @@ class TreeRouter(Generic[H]):
     def _find_exact(
         self, path: str, key: str, alternative: str
     ) -> tuple[Route[H] | None, dict[str, Any], dict[str, Route[H]] | None]:
+        """The route for ``key`` on ``path`` as it is (see ``_find``)."""
         static = self._static.get(path)
         if static is not None:
             route = static.get(key) or static.get(alternative)
