@@ -1,0 +1,266 @@
+"""The benchmarked applications: one per peer, each answering every scenario alike.
+
+Every peer serves the same routes with the same responses, written the way its own
+documentation would have them:
+
+- ``GET /plaintext``: ``Hello, World!`` as ``text/plain``;
+- ``GET /user/<id:int>``: ``{"id": <id>}`` as JSON;
+- ``POST /echo``: the request body back;
+- ``GET /stream``: :data:`STREAM_CHUNKS` chunks of :data:`CHUNK`, each its own message;
+- ``/ws``: a WebSocket answering each text message with the same text;
+- with ``routes=N``: ``GET /route<i>/user/<id:int>`` for i in 0..N-1, answering as
+  ``/user/<id>``;
+- anything else: 404.
+
+``raw`` is hand-written ASGI routing by dict lookup: the limit. Every peer does the
+same work per request: a response that never changes (plaintext, 404) is built once,
+at import, wherever the framework lets a response be sent again (raw's header list and
+bytes, bareasgi's headers and ``text_writer`` body, Starlette's ``PlainTextResponse``);
+JSON is serialised and the echo's body measured on every request. Building an app
+does every per-route step a peer needs, so the time to build one with ``routes=N`` is
+the cost of adding N routes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any
+
+from bareasgi import (
+    Application,
+    Content,
+    HttpResponse,
+    HttpScope,
+    Info,
+    RouteMatches,
+    WebSocket,
+    bytes_reader,
+    bytes_response,
+    json_response,
+    text_response,
+)
+
+AsgiApp = Callable[[Any, Any, Any], Awaitable[None]]
+"""An ASGI 3 application, as loosely as every peer's own types allow."""
+
+PLAINTEXT = b"Hello, World!"
+CHUNK = b"x" * 64
+STREAM_CHUNKS = 100
+
+
+def route_path(i: int, user_id: int = 42) -> str:
+    """The path reaching the i-th of the N typed routes."""
+    return f"/route{i}/user/{user_id}"
+
+
+# --- raw ASGI ---------------------------------------------------------------------------
+
+_TEXT_HEADERS = [(b"content-type", b"text/plain"), (b"content-length", b"13")]
+_NOT_FOUND_HEADERS = [(b"content-type", b"text/plain"), (b"content-length", b"9")]
+
+
+async def _raw_plaintext(scope: Any, receive: Any, send: Any) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": _TEXT_HEADERS})
+    await send({"type": "http.response.body", "body": PLAINTEXT})
+
+
+async def _raw_json(send: Any, obj: object) -> None:
+    body = json.dumps(obj).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _raw_echo(scope: Any, receive: Any, send: Any) -> None:
+    chunks = []
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    body = b"".join(chunks)
+    headers = [
+        (b"content-type", b"application/octet-stream"),
+        (b"content-length", b"%d" % len(body)),
+    ]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _raw_stream(scope: Any, receive: Any, send: Any) -> None:
+    headers = [(b"content-type", b"application/octet-stream")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    for _ in range(STREAM_CHUNKS):
+        await send({"type": "http.response.body", "body": CHUNK, "more_body": True})
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def _raw_not_found(send: Any) -> None:
+    await send({"type": "http.response.start", "status": 404, "headers": _NOT_FOUND_HEADERS})
+    await send({"type": "http.response.body", "body": b"Not Found"})
+
+
+async def _raw_websocket(receive: Any, send: Any) -> None:
+    if (await receive())["type"] != "websocket.connect":
+        return
+    await send({"type": "websocket.accept"})
+    while True:
+        message = await receive()
+        if message["type"] != "websocket.receive":
+            return
+        await send({"type": "websocket.send", "text": message.get("text")})
+
+
+async def _raw_lifespan(receive: Any, send: Any) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        else:
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+def _user_id(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def raw_app(routes: int = 0) -> AsgiApp:
+    """Hand-written ASGI: exact paths by dict, typed paths by splitting."""
+    exact = {
+        ("GET", "/plaintext"): _raw_plaintext,
+        ("POST", "/echo"): _raw_echo,
+        ("GET", "/stream"): _raw_stream,
+    }
+    numbered = {f"route{i}" for i in range(routes)}
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            path = scope["path"]
+            handler = exact.get((scope["method"], path))
+            if handler is not None:
+                await handler(scope, receive, send)
+                return
+            parts = path.split("/")
+            if scope["method"] == "GET" and len(parts) in (3, 4) and parts[-2] == "user":
+                user_id = _user_id(parts[-1])
+                if user_id is not None and (len(parts) == 3 or parts[1] in numbered):
+                    await _raw_json(send, {"id": user_id})
+                    return
+            await _raw_not_found(send)
+        elif scope["type"] == "websocket":
+            if scope["path"] == "/ws":
+                await _raw_websocket(receive, send)
+            else:
+                await send({"type": "websocket.close", "code": 1000})
+        else:
+            await _raw_lifespan(receive, send)
+
+    return app
+
+
+# --- bareasgi ---------------------------------------------------------------------------
+
+
+_PLAINTEXT_RESPONSE = text_response(200, None, "Hello, World!")  # a BytesBody: re-sendable
+
+
+async def _plaintext(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    return _PLAINTEXT_RESPONSE
+
+
+async def _user(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    return json_response(200, None, {"id": matches["id"]})
+
+
+async def _echo(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    return bytes_response(200, None, await bytes_reader(content))
+
+
+async def _chunks() -> AsyncIterator[bytes]:
+    for _ in range(STREAM_CHUNKS):
+        yield CHUNK
+
+
+async def _stream(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    return 200, [(b"content-type", b"application/octet-stream")], _chunks()
+
+
+async def _websocket(scope: Mapping[str, Any], info: Info, matches: RouteMatches, web_socket: WebSocket) -> None:
+    await web_socket.accept()
+    while (message := await web_socket.receive()) is not None:
+        await web_socket.send(message)
+
+
+def bareasgi_app(routes: int = 0) -> AsgiApp:
+    """The same routes on a bareasgi :class:`~bareasgi.Application`."""
+    app = Application()
+    app.http_router.add({"GET"}, "/plaintext", _plaintext)
+    app.http_router.add({"GET"}, "/user/<id:int>", _user)
+    app.http_router.add({"POST"}, "/echo", _echo)
+    app.http_router.add({"GET"}, "/stream", _stream)
+    app.ws_router.add("/ws", _websocket)
+    for i in range(routes):
+        app.http_router.add({"GET"}, f"/route{i}/user/<id:int>", _user)
+    return app
+
+
+# --- Starlette --------------------------------------------------------------------------
+
+
+def starlette_app(routes: int = 0) -> AsgiApp:
+    """The same routes on a Starlette application (imported here: an optional peer)."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+    from starlette.routing import BaseRoute, Route, WebSocketRoute
+    from starlette.websockets import WebSocket as StarletteWebSocket
+
+    plaintext_response = PlainTextResponse("Hello, World!")
+
+    async def plaintext(request: Request) -> Response:
+        return plaintext_response
+
+    async def user(request: Request) -> Response:
+        return JSONResponse({"id": request.path_params["id"]})
+
+    async def echo(request: Request) -> Response:
+        return Response(await request.body(), media_type="application/octet-stream")
+
+    async def stream(request: Request) -> Response:
+        return StreamingResponse(_chunks(), media_type="application/octet-stream")
+
+    async def websocket(web_socket: StarletteWebSocket) -> None:
+        await web_socket.accept()
+        async for text in web_socket.iter_text():
+            await web_socket.send_text(text)
+
+    table: list[BaseRoute] = [
+        Route("/plaintext", plaintext),
+        Route("/user/{id:int}", user),
+        Route("/echo", echo, methods=["POST"]),
+        Route("/stream", stream),
+        WebSocketRoute("/ws", websocket),
+    ]
+    table += [Route(f"/route{i}/user/{{id:int}}", user) for i in range(routes)]
+    return Starlette(routes=table)
+
+
+PEERS: dict[str, Callable[[int], AsgiApp]] = {
+    "raw": raw_app,
+    "bareasgi": bareasgi_app,
+    "starlette": starlette_app,
+}
+"""Every peer by name, the limit first."""
+
+
+def available_peers() -> list[str]:
+    """The peers that can run here: Starlette only when installed (``bareasgi[bench]``)."""
+    try:
+        import starlette  # noqa: F401
+    except ImportError:
+        return ["raw", "bareasgi"]
+    return list(PEERS)

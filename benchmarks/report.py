@@ -1,0 +1,224 @@
+"""The benchmark report: the machine, the tables, and each target held or missed.
+
+Tables are Markdown, so that a run can be pasted into the README as it is. Times are
+medians over the rounds; a ratio is the median over rounds of the ratio within each
+round (both peers measured moments apart), which shrugs off a slow spell of a shared
+machine better than a ratio of medians. The spread of a cell is its range over the
+rounds, relative to its median: the noise of that measurement.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from . import inprocess, server
+from .scenarios import SERVER_TARGETED, TARGETED, Scenario
+
+IN_PROCESS_LIMIT = 2.0
+ROUTE_GROWTH_LIMIT = 1.5
+BUILD_SECONDS_LIMIT = 1.0
+SERVER_FLOOR = 0.9
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One target: what it asks, what was measured, and whether it holds."""
+
+    target: str
+    measured: str
+    holds: bool
+
+
+def machine() -> list[str]:
+    """The machine and the versions a reader needs to weigh the numbers."""
+    model = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.partition(":")[2].strip()
+                break
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    versions = ", ".join(
+        f"{name} {_version(name)}"
+        for name in ("bareasgi", "uvicorn", "starlette", "uvloop", "httptools", "pydantic")
+    )
+    return [
+        f"- machine: {model}, {os.cpu_count()} CPUs ({usable} usable), "
+        f"{platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()} ({platform.python_implementation()}); {versions}",
+        f"- bareasgi commit: {_commit()}",
+    ]
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _commit() -> str:
+    try:
+        found = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return found.stdout.strip() or "unknown"
+
+
+def spread(values: Sequence[float]) -> float:
+    """The range of ``values`` relative to their median."""
+    return (max(values) - min(values)) / statistics.median(values)
+
+
+def ratios(values: Sequence[float], limits: Sequence[float]) -> float:
+    """The median over rounds of ``values[i] / limits[i]``."""
+    return statistics.median(value / limit for value, limit in zip(values, limits))
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---:" for _ in header) + "|"]
+    lines[1] = "|---" + lines[1][5:]  # the first column, names, to the left
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def inprocess_tables(results: inprocess.Results, scenarios: Sequence[Scenario]) -> list[str]:
+    """Microseconds per request (per message for WebSocket) and ratios to raw."""
+    peers = results.peers
+    header = ["scenario", *(f"{peer} µs" + ("" if peer == "raw" else " (×raw)") for peer in peers)]
+    header += ["spread", "tasks per request"]
+    rows = []
+    for scenario in scenarios:
+        cases = [results.cases[(scenario.name, peer)] for peer in peers]
+        limit = cases[0].seconds
+        cells = [f"{statistics.median(limit) * 1e6:.2f}"]
+        for case in cases[1:]:
+            ratio = ratios(case.seconds, limit)
+            cells.append(f"{statistics.median(case.seconds) * 1e6:.2f} ({ratio:.2f}×)")
+        noise = max(spread(case.seconds) for case in cases)
+        tasks = " / ".join(str(case.tasks) for case in cases)
+        rows.append([scenario.name, *cells, f"±{noise * 50:.0f}%", tasks])
+    lines = [
+        f"In-process: µs per request (WebSocket echo: per message), median of "
+        f"{results.rounds} interleaved rounds; tasks per request: "
+        + " / ".join(peers),
+        "",
+        *_table(header, rows),
+    ]
+    if not results.builds:
+        return lines
+    lines += [
+        "",
+        f"Building the application with {inprocess.BUILD_ROUTES:,} typed routes, "
+        "and the memory each route holds while idle:",
+        "",
+    ]
+    build_rows = [
+        [
+            peer,
+            f"{min(results.builds[peer].seconds):.3f}",
+            f"{results.builds[peer].bytes_per_route:,.0f}",
+        ]
+        for peer in peers
+    ]
+    return lines + _table(["peer", "build (s)", "bytes per idle route"], build_rows)
+
+
+def server_table(results: server.Results, scenarios: Sequence[Scenario]) -> list[str]:
+    """Requests (WebSocket: messages) per second under uvicorn, and ratios to raw."""
+    peers = results.peers
+    header = ["scenario", *(f"{peer} req/s" + ("" if peer == "raw" else " (×raw)") for peer in peers)]
+    header += ["spread", "client"]
+    rows = []
+    for scenario in scenarios:
+        if (scenario.name, peers[0]) not in results.cases:
+            continue
+        cases = [results.cases[(scenario.name, peer)] for peer in peers]
+        limit = cases[0].rates
+        cells = [f"{statistics.median(limit):,.0f}"]
+        for case in cases[1:]:
+            ratio = ratios(case.rates, limit)
+            cells.append(f"{statistics.median(case.rates):,.0f} ({ratio:.2f}×)")
+        noise = max(spread(case.rates) for case in cases)
+        rows.append([scenario.name, *cells, f"±{noise * 50:.0f}%", cases[0].client])
+    server_cpu, client_cpu = results.cores
+    lines = [
+        f"Server: uvicorn (httptools, uvloop, 1 worker, no access log) on core {server_cpu}, "
+        f"load from core {client_cpu} over 127.0.0.1 with {results.connections} connections, "
+        f"{results.seconds:g} s per run, median of {results.rounds} interleaved rounds",
+        "",
+        *_table(header, rows),
+    ]
+    unexpected = [
+        f"{case.peer} {case.scenario.name}: {case.unexpected}"
+        for case in results.cases.values()
+        if case.unexpected
+    ]
+    if unexpected:
+        lines += ["", "Responses with an unexpected status: " + ", ".join(unexpected)]
+    return lines
+
+
+def verdicts(
+    inproc: inprocess.Results | None, served: server.Results | None
+) -> list[Verdict]:
+    """Every target the runs can speak to, for bareasgi."""
+    found: list[Verdict] = []
+    if inproc is not None and "bareasgi" in inproc.peers:
+        cases = inproc.cases
+        for name in TARGETED:
+            if (name, "bareasgi") in cases:
+                ratio = ratios(cases[(name, "bareasgi")].seconds, cases[(name, "raw")].seconds)
+                found.append(
+                    Verdict(f"in-process {name} ≤ {IN_PROCESS_LIMIT:g}× raw", f"{ratio:.2f}×",
+                            ratio <= IN_PROCESS_LIMIT)
+                )  # fmt: skip
+        counts = sorted(count for (name, peer), case in cases.items()
+                        if peer == "bareasgi" and (count := case.scenario.routes))  # fmt: skip
+        if counts:
+            first = next(c for c in cases.values() if c.peer == "bareasgi" and c.scenario.routes == counts[0])
+            last = next(c for c in cases.values() if c.peer == "bareasgi" and c.scenario.routes == counts[-1])
+            growth = ratios(last.seconds, first.seconds)
+            found.append(
+                Verdict(f"route {counts[-1]:,} within {ROUTE_GROWTH_LIMIT:g}× route {counts[0]:,}",
+                        f"{growth:.2f}×", growth <= ROUTE_GROWTH_LIMIT)
+            )  # fmt: skip
+        if "bareasgi" in inproc.builds:
+            build = min(inproc.builds["bareasgi"].seconds)
+            found.append(
+                Verdict(f"{inprocess.BUILD_ROUTES:,} routes built in < {BUILD_SECONDS_LIMIT:g} s",
+                        f"{build:.3f} s", build < BUILD_SECONDS_LIMIT)
+            )  # fmt: skip
+        plain = [c for c in cases.values() if c.peer == "bareasgi" and c.scenario.name != "stream 100"]
+        tasks = max(case.tasks for case in plain)
+        found.append(
+            Verdict("no task per request on the plain path (all but streaming)",
+                    f"{tasks} at most", tasks == 0)
+        )  # fmt: skip
+    if served is not None and "bareasgi" in served.peers:
+        for name in SERVER_TARGETED:
+            if (name, "bareasgi") in served.cases:
+                ratio = ratios(served.cases[(name, "bareasgi")].rates, served.cases[(name, "raw")].rates)
+                found.append(
+                    Verdict(f"server {name} ≥ {SERVER_FLOOR:g}× raw req/s", f"{ratio:.2f}×",
+                            ratio >= SERVER_FLOOR)
+                )  # fmt: skip
+    return found
+
+
+def verdict_lines(found: Sequence[Verdict]) -> list[str]:
+    rows = [[v.target, v.measured, "holds" if v.holds else "**missed**"] for v in found]
+    return _table(["target (bareasgi)", "measured", ""], rows)

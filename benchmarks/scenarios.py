@@ -1,0 +1,98 @@
+"""The benchmark scenarios: one request (or WebSocket message) shape each, and its check."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from .apps import CHUNK, PLAINTEXT, STREAM_CHUNKS, route_path
+
+ECHO_BODY = bytes(range(256)) * 4  # 1 KiB
+ROUTE_COUNTS = (10, 100, 1_000, 10_000)
+WS_TEXT = "hello, echo"
+
+
+@dataclass(frozen=True)
+class Response:
+    """What one exchange sent back: status, headers, the body and its message count."""
+
+    status: int
+    headers: dict[bytes, bytes]
+    body: bytes
+    body_messages: int  # the non-empty ``http.response.body`` messages
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One request shape, the application it is sent to, and the answer it must get.
+
+    ``method`` ``WS`` is a WebSocket: the time reported is per echoed message.
+    ``routes`` picks the application: the one with that many numbered routes.
+    """
+
+    name: str
+    method: str
+    path: str
+    status: int = 200
+    body: bytes = b""
+    routes: int = 0
+    expected_body: bytes | None = None
+    expected_json: object = None
+    expected_messages: int | None = None  # non-empty body messages, when it matters
+    server: bool = True  # also run by the server driver
+
+    @property
+    def is_websocket(self) -> bool:
+        return self.method == "WS"
+
+    def check(self, response: Response) -> str | None:
+        """What is wrong with ``response``, or ``None`` when it is the expected one."""
+        if response.status != self.status:
+            return f"status {response.status}, expected {self.status}"
+        if self.expected_body is not None and response.body != self.expected_body:
+            return f"body {response.body[:40]!r}..., expected {self.expected_body[:40]!r}..."
+        if self.expected_json is not None:
+            try:
+                found = json.loads(response.body)
+            except ValueError:
+                return f"body {response.body[:40]!r} is not JSON"
+            if found != self.expected_json:
+                return f"JSON {found!r}, expected {self.expected_json!r}"
+        if self.expected_messages is not None and response.body_messages != self.expected_messages:
+            return f"{response.body_messages} body messages, expected {self.expected_messages}"
+        return None
+
+
+def _routes(count: int) -> Scenario:
+    return Scenario(
+        f"route {count:,}",
+        "GET",
+        route_path(count - 1),
+        routes=count,
+        expected_json={"id": 42},
+        server=count in (10, 10_000),
+    )
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("plaintext", "GET", "/plaintext", expected_body=PLAINTEXT),
+    Scenario("typed route", "GET", "/user/42", expected_json={"id": 42}),
+    Scenario("echo 1 KiB", "POST", "/echo", body=ECHO_BODY, expected_body=ECHO_BODY),
+    Scenario("404", "GET", "/no/such/path", status=404, expected_body=b"Not Found"),
+    *(_routes(count) for count in ROUTE_COUNTS),
+    Scenario("ws echo", "WS", "/ws", expected_body=WS_TEXT.encode()),
+    Scenario(
+        "stream 100",
+        "GET",
+        "/stream",
+        expected_body=CHUNK * STREAM_CHUNKS,
+        expected_messages=STREAM_CHUNKS,
+    ),
+)
+"""Every scenario, in the order of the tables."""
+
+TARGETED = ("plaintext", "typed route", "echo 1 KiB", "404", "ws echo")
+"""The in-process scenarios held to at most 2x raw."""
+
+SERVER_TARGETED = ("plaintext", "typed route", "echo 1 KiB")
+"""The server scenarios held to at least 0.9x raw's requests per second."""

@@ -1,0 +1,315 @@
+"""Server driver: each application under uvicorn, loaded over loopback from another process.
+
+Every peer's applications are started once, each in its own uvicorn process pinned to
+one core (:mod:`benchmarks.serve`), and each scenario's answer from each is checked
+once. Then the rounds: in each, every scenario is loaded on every peer in turn (the
+order rotated from round to round) for a fixed time, by ``wrk`` when it is installed
+and by :mod:`benchmarks.client` otherwise (always for WebSocket echoes), pinned to
+another core. Only 127.0.0.1 is ever contacted; every load run is bounded in time and
+in count, and every process started is stopped before the driver returns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .inprocess import WS_MESSAGES
+from .scenarios import WS_TEXT, Response, Scenario
+from .serve import HOST, pin
+
+ROOT = Path(__file__).resolve().parent.parent
+START_SECONDS = 30.0  # for a server to print its port (10,000 Starlette routes take a while)
+GRACE_SECONDS = 15.0  # beyond a load run's own duration, before it is killed
+
+
+@dataclass
+class Server:
+    """One peer's application with ``routes`` numbered routes, served by uvicorn."""
+
+    peer: str
+    routes: int
+    process: subprocess.Popen[str]
+    port: int
+
+
+def cores() -> tuple[int, int]:
+    """The core for the servers and the one for the load generator (the same if only one)."""
+    available = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [0]
+    return available[0], available[-1]
+
+
+def start_server(peer: str, routes: int, cpu: int) -> Server:
+    """Start ``python -m benchmarks.serve`` and wait for its port."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.serve", peer, str(routes), str(cpu)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        port = _read_port(process)
+    except BaseException:
+        stop_server(process)
+        raise
+    return Server(peer, routes, process, port)
+
+
+def _read_port(process: subprocess.Popen[str]) -> int:
+    assert process.stdout is not None
+    deadline = time.monotonic() + START_SECONDS
+    line = ""
+    while not line and time.monotonic() < deadline and process.poll() is None:
+        line = process.stdout.readline().strip()
+    if not line.isdigit():
+        raise RuntimeError(f"a server did not start (exit code {process.poll()}, said {line!r})")
+    port = int(line)
+    while time.monotonic() < deadline:  # the port is bound; wait until uvicorn accepts
+        try:
+            socket.create_connection((HOST, port), timeout=1).close()
+            return port
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"the server on port {port} never accepted a connection")
+
+
+def stop_server(process: subprocess.Popen[str]) -> None:
+    """Stop a server: SIGTERM (uvicorn shuts down), then SIGKILL if it lingers."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+@contextmanager
+def servers(
+    peers: Sequence[str], route_counts: Sequence[int], cpu: int
+) -> Iterator[dict[tuple[str, int], Server]]:
+    """Every peer's application for every route count, stopped on the way out."""
+    started: dict[tuple[str, int], Server] = {}
+    try:
+        for peer in peers:
+            for routes in route_counts:
+                started[(peer, routes)] = start_server(peer, routes, cpu)
+        yield started
+    finally:
+        for server in started.values():
+            stop_server(server.process)
+
+
+# --- checking one answer ----------------------------------------------------------------
+
+
+def fetch(port: int, scenario: Scenario) -> Response:
+    """One request of ``scenario``, its chunked body counted chunk by chunk."""
+    with socket.create_connection((HOST, port), timeout=10) as sock, sock.makefile("rb") as stream:
+        head = f"{scenario.method} {scenario.path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n"
+        if scenario.body:
+            head += f"Content-Length: {len(scenario.body)}\r\n"
+        sock.sendall(head.encode("ascii") + b"\r\n" + scenario.body)
+        status = int(stream.readline().split()[1])
+        headers: dict[bytes, bytes] = {}
+        while (line := stream.readline().rstrip(b"\r\n")) != b"":
+            name, _, value = line.partition(b":")
+            headers[name.strip().lower()] = value.strip()
+        if b"content-length" in headers:
+            body = stream.read(int(headers[b"content-length"]))
+            return Response(status, headers, body, 1 if body else 0)
+        chunks = []
+        while (size := int(stream.readline().split(b";")[0], 16)) > 0:
+            chunks.append(stream.read(size))
+            stream.readline()
+        return Response(status, headers, b"".join(chunks), len(chunks))
+
+
+def fetch_websocket(port: int, scenario: Scenario) -> Response:
+    """A few echoes over one connection, as a response the scenario can check."""
+    from websockets.sync.client import connect
+
+    with connect(f"ws://{HOST}:{port}{scenario.path}", open_timeout=10) as web_socket:
+        replies = []
+        for _ in range(3):
+            web_socket.send(WS_TEXT)
+            replies.append(web_socket.recv(timeout=10))
+    body = WS_TEXT.encode() if set(replies) == {WS_TEXT} else b""
+    return Response(200, {}, body, WS_MESSAGES)
+
+
+def check(server: Server, scenario: Scenario) -> None:
+    """Raise ``AssertionError`` unless ``server`` answers ``scenario`` as expected."""
+    if scenario.is_websocket:
+        response = fetch_websocket(server.port, scenario)
+    else:
+        response = fetch(server.port, scenario)
+    fault = scenario.check(response)
+    if fault is not None:
+        raise AssertionError(f"{server.peer} under uvicorn, {scenario.name}: {fault}")
+
+
+# --- load -------------------------------------------------------------------------------
+
+
+@dataclass
+class Load:
+    """One load run's outcome."""
+
+    rate: float  # requests (WebSocket: messages) per second
+    client: str
+    unexpected: int  # responses with a status the scenario does not expect
+
+
+def _pinned(cpu: int) -> Callable[[], None]:
+    return lambda: pin(cpu)
+
+
+def load_wrk(
+    wrk: str, port: int, scenario: Scenario, seconds: float, connections: int, cpu: int
+) -> Load:
+    """Load with ``wrk`` (one thread); a Lua script sends a POST's body."""
+    command = [
+        wrk, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "5s",
+    ]  # fmt: skip
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        if scenario.method != "GET":  # a body of the scenario's size (its bytes are checked once)
+            script.write(f'wrk.method = "{scenario.method}"\n')
+            script.write(f'wrk.body = string.rep("x", {len(scenario.body)})\n')
+            script.write('wrk.headers["Content-Type"] = "application/octet-stream"\n')
+    try:
+        command += ["-s", script.name, f"http://{HOST}:{port}{scenario.path}"]
+        result = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=seconds + GRACE_SECONDS,
+            preexec_fn=_pinned(cpu),
+        )
+    finally:
+        os.unlink(script.name)
+    output = result.stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if result.returncode != 0 or rate is None:
+        raise RuntimeError(f"wrk failed ({result.returncode}): {output} {result.stderr}")
+    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(r"Socket errors:.*?timeout (\d+)", output)
+    bad = int(non_2xx.group(1)) if non_2xx else 0
+    unexpected = (requests - bad if scenario.status >= 300 else bad) + (
+        int(errors.group(1)) if errors else 0
+    )
+    return Load(float(rate.group(1)), "wrk", unexpected)
+
+
+def load_python(
+    port: int, scenario: Scenario, seconds: float, connections: int, cpu: int
+) -> Load:
+    """Load with :mod:`benchmarks.client` in a process of its own."""
+    command = [
+        sys.executable, "-m", "benchmarks.client", "--port", str(port),
+        "--path", scenario.path, "--method", scenario.method,
+        "--body-size", str(len(scenario.body)), "--connections", str(connections),
+        "--seconds", str(seconds), "--cpu", str(cpu),
+    ]  # fmt: skip
+    if scenario.is_websocket:
+        command.append("--websocket")
+    result = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=seconds + GRACE_SECONDS
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"the Python client failed ({result.returncode}): {result.stderr}")
+    outcome = json.loads(result.stdout)
+    expected = "101" if scenario.is_websocket else str(scenario.status)
+    unexpected = sum(n for status, n in outcome["statuses"].items() if status != expected)
+    return Load(outcome["requests"] / outcome["seconds"], "python", unexpected)
+
+
+@dataclass
+class Case:
+    """One scenario on one peer's server, and its rates by round."""
+
+    peer: str
+    scenario: Scenario
+    server: Server
+    rates: list[float] = field(default_factory=list)
+    client: str = ""
+    unexpected: int = 0
+
+
+@dataclass
+class Results:
+    """Everything the server driver measured."""
+
+    peers: list[str]
+    cases: dict[tuple[str, str], Case]  # by (scenario name, peer)
+    rounds: int
+    seconds: float
+    connections: int
+    cores: tuple[int, int]
+    wrk: str | None
+
+
+def run(
+    peers: Sequence[str],
+    scenarios: Sequence[Scenario],
+    *,
+    rounds: int = 3,
+    seconds: float = 2.0,
+    connections: int = 16,
+    use_wrk: bool = True,
+    progress: Callable[[str], None] = lambda line: None,
+) -> Results:
+    """Check, then load, every scenario on every peer; see the module docstring."""
+    server_cpu, client_cpu = cores()
+    wrk = shutil.which("wrk") if use_wrk else None
+    chosen = [scenario for scenario in scenarios if scenario.server]
+    route_counts = sorted({scenario.routes for scenario in chosen})
+    progress(f"starting {len(peers) * len(route_counts)} uvicorn servers on core {server_cpu}")
+    with servers(peers, route_counts, server_cpu) as started:
+        cases: dict[tuple[str, str], Case] = {}
+        for scenario in chosen:
+            for peer in peers:
+                case = Case(peer, scenario, started[(peer, scenario.routes)])
+                check(case.server, scenario)
+                cases[(scenario.name, peer)] = case
+        progress(f"checked {len(cases)} responses; loading from core {client_cpu}")
+
+        def load(case: Case, duration: float) -> Load:
+            if wrk is not None and not case.scenario.is_websocket:
+                return load_wrk(wrk, case.server.port, case.scenario, duration, connections, client_cpu)
+            ws_connections = max(1, connections // 2)
+            count = ws_connections if case.scenario.is_websocket else connections
+            return load_python(case.server.port, case.scenario, duration, count, client_cpu)
+
+        for case in cases.values():  # warm up: connections, caches, lazy imports
+            load(case, 1.0)
+        for round_ in range(rounds):
+            progress(f"round {round_ + 1} of {rounds}")
+            for scenario in chosen:
+                shift = round_ % len(peers)
+                for peer in [*peers[shift:], *peers[:shift]]:
+                    case = cases[(scenario.name, peer)]
+                    outcome = load(case, seconds)
+                    case.rates.append(outcome.rate)
+                    case.client = outcome.client
+                    case.unexpected += outcome.unexpected
+        for case in cases.values():
+            check(case.server, case.scenario)  # still right after the load
+    return Results(
+        list(peers), cases, rounds, seconds, connections, (server_cpu, client_cpu), wrk
+    )

@@ -1,0 +1,1 @@
+"""The benchmark suite, run for a moment: every scenario answered and checked, no timing."""
