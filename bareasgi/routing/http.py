@@ -86,7 +86,7 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
         ``None`` when no route has the path (the application then sends its
         not-found response).
         """
-        static = self._static.get(path)  # the usual case first: no variables, method routed
+        static = self._tree.static.get(path)  # the usual case first: no variables, method routed
         if static is not None and method in static:
             return static[method].handler, {}
         route, matches, reached = self._find(path, method, "GET" if method == "HEAD" else "")

@@ -60,16 +60,11 @@ class TreeRouter(Generic[H]):
         self.converters = converters if converters is not None else ConverterRegistry()
         self.trailing_slash: TrailingSlash = trailing_slash
         self._tree: Tree[Route[H]] = Tree()
-        # Templates without variables, by path: one dict lookup before any tree walk.
-        self._static: dict[str, dict[str, Route[H]]] = {}
         self._named: dict[str, Route[H]] = {}
         # The TypedDict each handler declares for its matches (None: none), read once.
         self._declared: dict[H, type | None | object] = {}
-        # How a path is found, chosen once by the policy: the route for ``key`` on the
-        # path and its matches, plus the routes reached. The routes reached are given
-        # only when no route for ``key`` is found, and are ``None`` when the path
-        # reaches no route at all.
-        self._find = self._find_lenient if trailing_slash == "lenient" else self._find_exact
+        # How a path is found (as by Tree.find), chosen once by the policy.
+        self._find = self._find_lenient if trailing_slash == "lenient" else self._tree.find
 
     def _add(self, keys: list[str], path: str, handler: H, name: str | None) -> None:
         if self.trailing_slash == "lenient":
@@ -94,38 +89,22 @@ class TreeRouter(Generic[H]):
         route = Route(template, handler, name, names)
         for key in keys:
             routes[key] = route
-        if template.is_static:
-            self._static[template.text] = routes
         if name is not None:
             self._named[name] = route
 
     def _find_lenient(
         self, path: str, key: str, alternative: str
     ) -> tuple[Route[H] | None, dict[str, Any], dict[str, Route[H]] | None]:
-        """:meth:`_find_exact` on the path without its trailing slash, then with it."""
+        """``Tree.find`` on the path without its trailing slash, then with it."""
         path = without_trailing_slash(path)
-        found = self._find_exact(path, key, alternative)
+        found = self._tree.find(path, key, alternative)
         if found[0] is not None or path == "/":
             return found
         # Templates are stored without a trailing slash, so the slashed form can only
         # reach a `path` catch-all, with an empty rest: '/files' and '/files/' both
         # reach '/files/{rest:path}', as '/files/' does when trailing slashes are strict.
-        again = self._find_exact(path + "/", key, alternative)
+        again = self._tree.find(path + "/", key, alternative)
         return again if again[0] is not None or found[2] is None else found
-
-    def _find_exact(
-        self, path: str, key: str, alternative: str
-    ) -> tuple[Route[H] | None, dict[str, Any], dict[str, Route[H]] | None]:
-        """The route for ``key`` on ``path`` as it is (see ``_find``)."""
-        static = self._static.get(path)
-        if static is not None:
-            route = static.get(key) or static.get(alternative)
-            if route is not None:
-                return route, {}, None
-        route, values, reached = self._tree.find(path, key, alternative)
-        if route is None:
-            return None, {}, reached
-        return route, route.matches(values), reached
 
     def url_for(self, name: str, /, **values: Any) -> str:
         """The percent-encoded path of the route called ``name``, with ``values`` filled in.

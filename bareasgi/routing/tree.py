@@ -15,12 +15,21 @@ Invariants:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar, final
+from typing import Any, Generic, Protocol, TypeVar, final
 
 from .converters import Converter
 from .template import Template, Variable
 
-R = TypeVar("R")
+
+class Stored(Protocol):
+    """What a tree stores: anything that names the values a path gave its template."""
+
+    def matches(self, values: list[Any]) -> dict[str, Any]:
+        """The values by variable name, from the values found in order."""
+        ...
+
+
+R = TypeVar("R", bound=Stored)
 
 
 @final
@@ -64,40 +73,52 @@ class ConversionFailure:
 class Tree(Generic[R]):
     """Routes stored by template, found by path."""
 
-    __slots__ = ("root",)
+    __slots__ = ("root", "static")
 
     def __init__(self) -> None:
         self.root: Node[R] = Node()
+        # The routes of templates without variables, by their text: a path that is one
+        # of them is found by one dict lookup, before any walk.
+        self.static: dict[str, dict[str, R]] = {}
 
     def leaf(self, template: Template) -> Node[R]:
         """The node where ``template`` ends, made if missing."""
         node = self.root
         for segment in template.segments:
             node = node.child(segment)
+        if template.is_static:
+            self.static[template.text] = node.routes
         return node
 
     def find(
         self, path: str, key: str, alternative: str
-    ) -> tuple[R | None, list[Any], dict[str, R] | None]:
-        """The first route for ``key`` (else ``alternative``) on ``path``, and its values.
+    ) -> tuple[R | None, dict[str, Any], dict[str, R] | None]:
+        """The first route for ``key`` (else ``alternative``) on ``path``, and its matches.
 
         When there is none, also gives the routes of every node the path reached,
         whatever their keys (merged, the first reached winning a key), so a caller can
-        tell "no such path" from "not for this key" and list every key the path takes.
-        A path that does not start with ``/`` reaches nothing.
+        tell "no such path" (``None``) from "not for this key" and list every key the
+        path takes. A path that does not start with ``/`` reaches nothing.
         """
+        static = self.static.get(path)
+        if static is not None:
+            route = static.get(key) or static.get(alternative)
+            if route is not None:
+                return route, {}, None
         segments = path.split("/")  # segments[0] is what comes before the leading '/'
         if segments[0]:
-            return None, [], None
+            return None, {}, None
         values: list[Any] = []
         reached: list[dict[str, R]] = []
         route = _search(self.root, segments, 1, key, alternative, values, reached)
-        if route is not None or not reached:
-            return route, values, None
+        if route is not None:
+            return route, route.matches(values), None
+        if not reached:
+            return None, {}, None
         merged: dict[str, R] = {}
         for routes in reversed(reached):
             merged.update(routes)
-        return None, values, merged
+        return None, {}, merged
 
     def explain(self, path: str) -> tuple[dict[str, R], list[ConversionFailure]] | None:
         """The first routes whose template fits ``path`` once conversions are ignored.
