@@ -10,7 +10,8 @@ from .errors import ClientDisconnect, ConverterError, HttpError, TemplateError
 from .middleware import mw
 from .responses import bytes_response, json_response, text_response
 from .routing import ConverterRegistry, HttpTreeRouter, WebSocketTreeRouter
-from .streaming import bytes_reader, bytes_writer, text_reader, text_writer
+from .request_body import bytes_reader, text_reader
+from .streaming import bytes_writer, text_writer
 from .types import (
     BodyReader,
     BodyWriter,

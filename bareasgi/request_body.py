@@ -1,4 +1,4 @@
-"""The request body: the server's ``http.request`` messages, read lazily, once."""
+"""The request body: the server's ``http.request`` messages, read lazily, once, or whole."""
 
 from __future__ import annotations
 
@@ -10,11 +10,7 @@ from anyio.abc import TaskStatus
 from .asgi import AsgiReceive, ReceiveEvent
 from .errors import ClientDisconnect, HttpError
 from .relay import Relay
-
-
-def too_large(max_size: int) -> HttpError:
-    """The error for a body found to be over ``max_size`` bytes."""
-    return HttpError(413, f"Request body larger than {max_size} bytes")
+from .types import Content
 
 
 class RequestBody:
@@ -43,27 +39,6 @@ class RequestBody:
             if chunk:
                 return chunk
         raise StopAsyncIteration
-
-    async def read(self, max_size: int | None = None) -> bytes:
-        """The rest of the body, as :func:`~bareasgi.bytes_reader` reads it.
-
-        The same chunks and errors as iterating, without the iterator protocol (and the
-        ``StopAsyncIteration`` that ends it), which costs more than the read itself for
-        a small body.
-        """
-        chunks: list[bytes] = []
-        size = 0
-        while self._more:
-            message = await self._receive()
-            if message["type"] != "http.request":
-                self._refuse(message)
-            self._more = message.get("more_body", False)
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if max_size is not None and size > max_size:
-                raise too_large(max_size)
-            chunks.append(chunk)
-        return b"".join(chunks)
 
     def _refuse(self, message: ReceiveEvent) -> NoReturn:
         """Raise for a message that is not part of the body: the client left, or a fault."""
@@ -100,3 +75,57 @@ class RequestBody:
 async def _until_disconnect(receive: AsgiReceive) -> None:
     while (await receive())["type"] != "http.disconnect":
         pass
+
+
+async def bytes_reader(content: Content, max_size: int | None = None) -> bytes:
+    """Read the whole body.
+
+    With ``max_size``, a body longer than that many bytes raises ``HttpError(413)`` as
+    soon as the limit is crossed; the rest is not read.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    if type(content) is RequestBody:
+        # A handler's own request body: its messages taken here as __anext__ takes
+        # them, without the iterator protocol, whose closing StopAsyncIteration costs
+        # more than reading a small body.
+        while content._more:
+            message = await content._receive()
+            if message["type"] != "http.request":
+                content._refuse(message)
+            content._more = message.get("more_body", False)
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if max_size is not None and size > max_size:
+                raise _too_large(max_size)
+            chunks.append(chunk)
+        return b"".join(chunks)
+    iterator = aiter(content)
+    try:
+        async for chunk in iterator:
+            size += len(chunk)
+            if max_size is not None and size > max_size:
+                raise _too_large(max_size)
+            chunks.append(chunk)
+    finally:
+        aclose = getattr(iterator, "aclose", None)
+        if aclose is not None:
+            await aclose()  # an async generator left early is finalised now, not by the GC
+    return b"".join(chunks)
+
+
+async def text_reader(content: Content, encoding: str = "utf-8", max_size: int | None = None) -> str:
+    """Read the whole body as text.
+
+    ``max_size`` counts bytes, as for :func:`bytes_reader`. A body that is not valid
+    in ``encoding`` raises ``HttpError(400)``.
+    """
+    data = await bytes_reader(content, max_size)
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise HttpError(400, f"Request body is not valid {encoding}") from error
+
+
+def _too_large(max_size: int) -> HttpError:
+    return HttpError(413, f"Request body larger than {max_size} bytes")
