@@ -99,8 +99,8 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
             if other is not None or elsewhere is not None:
                 return _redirect_to_other_slash, {}
         if self.conversion_error_status != 404:
-            return self._conversion_error(path), {}
-        return None, {}
+            return self._conversion_error(path), matches
+        return None, matches  # the empty matches of the miss: no need for another
 
     def _conversion_error(self, path: str) -> HttpRequestCallback[object, object] | None:
         if self.trailing_slash == "lenient":
