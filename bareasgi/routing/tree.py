@@ -143,6 +143,14 @@ def _search(
     values: list[Any],
     reached: list[dict[str, R]],
 ) -> R | None:
+    # Down through nodes that have only literal children, the one child that fits is
+    # the only way on, so the walk follows it here; it recurses only from nodes it may
+    # have to come back to, to try the next candidate.
+    while index < len(segments) and not node.variables and node.rest is None:
+        child = node.literals.get(segments[index])
+        if child is None:
+            return None
+        node, index = child, index + 1
     if index == len(segments):
         routes = node.routes
         if not routes:
