@@ -41,11 +41,7 @@ async def stream_body(body: Content, content: RequestBody, send: AsgiSend, scope
         async with anyio.create_task_group() as task_group:
             await task_group.start(_cancel_on_disconnect, content, task_group.cancel_scope)
             try:
-                while True:
-                    try:
-                        chunk = await anext(chunks)
-                    except StopAsyncIteration:
-                        break
+                async for chunk in chunks:
                     if chunk:
                         await _send_or_leave(send, chunk, True)
                 await _send_or_leave(send, b"", False)
