@@ -178,44 +178,38 @@ def verdicts(
     """Every target the runs can speak to, for bareasgi."""
     found: list[Verdict] = []
     if inproc is not None and "bareasgi" in inproc.peers:
-        cases = inproc.cases
-        for name in TARGETED:
-            if (name, "bareasgi") in cases:
-                ratio = ratios(cases[(name, "bareasgi")].seconds, cases[(name, "raw")].seconds)
-                found.append(
-                    Verdict(f"in-process {name} ≤ {IN_PROCESS_LIMIT:g}× raw", f"{ratio:.2f}×",
-                            ratio <= IN_PROCESS_LIMIT)
-                )  # fmt: skip
-        counts = sorted(count for (name, peer), case in cases.items()
-                        if peer == "bareasgi" and (count := case.scenario.routes))  # fmt: skip
-        if counts:
-            first = next(c for c in cases.values() if c.peer == "bareasgi" and c.scenario.routes == counts[0])
-            last = next(c for c in cases.values() if c.peer == "bareasgi" and c.scenario.routes == counts[-1])
-            growth = ratios(last.seconds, first.seconds)
-            found.append(
-                Verdict(f"route {counts[-1]:,} within {ROUTE_GROWTH_LIMIT:g}× route {counts[0]:,}",
-                        f"{growth:.2f}×", growth <= ROUTE_GROWTH_LIMIT)
-            )  # fmt: skip
-        if "bareasgi" in inproc.builds:
-            build = min(inproc.builds["bareasgi"].seconds)
-            found.append(
-                Verdict(f"{inprocess.BUILD_ROUTES:,} routes built in < {BUILD_SECONDS_LIMIT:g} s",
-                        f"{build:.3f} s", build < BUILD_SECONDS_LIMIT)
-            )  # fmt: skip
-        plain = [c for c in cases.values() if c.peer == "bareasgi" and c.scenario.name != "stream 100"]
-        tasks = max(case.tasks for case in plain)
-        found.append(
-            Verdict("no task per request on the plain path (all but streaming)",
-                    f"{tasks} at most", tasks == 0)
-        )  # fmt: skip
+        found += _inprocess_verdicts(inproc)
     if served is not None and "bareasgi" in served.peers:
         for name in SERVER_TARGETED:
             if (name, "bareasgi") in served.cases:
-                ratio = ratios(served.cases[(name, "bareasgi")].rates, served.cases[(name, "raw")].rates)
-                found.append(
-                    Verdict(f"server {name} ≥ {SERVER_FLOOR:g}× raw req/s", f"{ratio:.2f}×",
-                            ratio >= SERVER_FLOOR)
-                )  # fmt: skip
+                bare, raw = served.cases[(name, "bareasgi")], served.cases[(name, "raw")]
+                ratio = ratios(bare.rates, raw.rates)
+                target = f"server {name} ≥ {SERVER_FLOOR:g}× raw req/s"
+                found.append(Verdict(target, f"{ratio:.2f}×", ratio >= SERVER_FLOOR))
+    return found
+
+
+def _inprocess_verdicts(results: inprocess.Results) -> list[Verdict]:
+    found: list[Verdict] = []
+    bare = {name: case for (name, peer), case in results.cases.items() if peer == "bareasgi"}
+    for name in TARGETED:
+        if name in bare:
+            ratio = ratios(bare[name].seconds, results.cases[(name, "raw")].seconds)
+            target = f"in-process {name} ≤ {IN_PROCESS_LIMIT:g}× raw"
+            found.append(Verdict(target, f"{ratio:.2f}×", ratio <= IN_PROCESS_LIMIT))
+    by_routes = {case.scenario.routes: case for case in bare.values() if case.scenario.routes}
+    if by_routes:
+        fewest, most = min(by_routes), max(by_routes)
+        growth = ratios(by_routes[most].seconds, by_routes[fewest].seconds)
+        target = f"route {most:,} within {ROUTE_GROWTH_LIMIT:g}× route {fewest:,}"
+        found.append(Verdict(target, f"{growth:.2f}×", growth <= ROUTE_GROWTH_LIMIT))
+    if "bareasgi" in results.builds:
+        build = min(results.builds["bareasgi"].seconds)
+        target = f"{inprocess.BUILD_ROUTES:,} routes built in < {BUILD_SECONDS_LIMIT:g} s"
+        found.append(Verdict(target, f"{build:.3f} s", build < BUILD_SECONDS_LIMIT))
+    tasks = max(case.tasks for name, case in bare.items() if name != "stream 100")
+    target = "no task per request on the plain path (all but streaming)"
+    found.append(Verdict(target, f"{tasks} at most", tasks == 0))
     return found
 
 

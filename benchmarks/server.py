@@ -204,15 +204,14 @@ def load_wrk(
         os.unlink(script.name)
     output = result.stdout
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    if result.returncode != 0 or rate is None:
+    requests = re.search(r"(\d+) requests in", output)
+    if result.returncode != 0 or rate is None or requests is None:
         raise RuntimeError(f"wrk failed ({result.returncode}): {output} {result.stderr}")
-    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    errors = re.search(r"Socket errors:.*?timeout (\d+)", output)
+    timeouts = re.search(r"Socket errors:.*?timeout (\d+)", output)
     bad = int(non_2xx.group(1)) if non_2xx else 0
-    unexpected = (requests - bad if scenario.status >= 300 else bad) + (
-        int(errors.group(1)) if errors else 0
-    )
+    unexpected = int(requests.group(1)) - bad if scenario.status >= 300 else bad
+    unexpected += int(timeouts.group(1)) if timeouts else 0
     return Load(float(rate.group(1)), "wrk", unexpected)
 
 
