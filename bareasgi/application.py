@@ -221,6 +221,11 @@ class Application(Generic[InfoT]):
                 pushes = None
             else:
                 status, headers, body, pushes = full_response(response)
+            if body is not None and type(body) is not BytesBody and not hasattr(body, "__aiter__"):
+                raise TypeError(
+                    f"a handler returned a body of type {type(body).__name__}: expected an "
+                    "async iterable of bytes, such as bytes_writer(...) or text_writer(...)"
+                )
         except ClientDisconnect:
             return
         except Exception as error:

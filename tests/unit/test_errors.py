@@ -131,3 +131,17 @@ async def test_a_server_refusing_the_headers_is_logged_once(caplog: pytest.LogCa
     exchange = await call(app, http_scope(), on_send=refuse)
     assert len(exchange.sent) == 1
     assert len(bareasgi_errors(caplog)) == 1
+
+
+async def test_a_body_that_is_not_an_async_iterable_is_a_clean_500(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [], b"raw bytes"  # type: ignore[return-value]  # the mistake under test
+
+    app = Application()
+    app.http_router.add({"GET"}, "/", handler)
+    exchange = await call(app, http_scope())
+    assert (exchange.status, exchange.body) == (500, b"Internal Server Error")
+    [record] = bareasgi_errors(caplog)
+    assert record.exc_info is not None and "bytes_writer" in str(record.exc_info[1])
