@@ -38,6 +38,11 @@ def module_name(block: Block) -> str:
     return f"snippet_{block.path.stem.replace('-', '_').lower()}_{block.line}"
 
 
+# The newest mkdocstrings and pymdown-extensions that still install on Python 3.10 do
+# not work together (a Highlight() signature changed), so the site is built on 3.11+.
+@pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="the docs toolchain builds on Python 3.11 or newer"
+)
 def test_the_site_builds_strictly(tmp_path: Path) -> None:
     """Broken links, unknown pages, missing anchors and API names that do not resolve all fail."""
     built = subprocess.run(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import anyio
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosedError, InvalidStatus
+from websockets.exceptions import ConnectionClosedError, ConnectionClosedOK, InvalidStatus
 from websockets.typing import Subprotocol
 
 from bareasgi import Application, Info, RouteMatches, WebSocket, WebSocketScope
@@ -170,6 +170,17 @@ async def test_client_closing_ends_receive_with_none(
     assert errors_from(caplog, "bareasgi") == []
 
 
+async def server_closes(ws: ClientConnection) -> None:
+    """Wait for the application to close the connection normally, as it does on return.
+
+    The client does not close first: when both ends close at once, hypercorn's trio
+    worker can send two frames concurrently on one socket and stop serving altogether.
+    """
+    with pytest.raises(ConnectionClosedOK):
+        await ws.recv()
+    assert ws.close_code == 1000
+
+
 async def test_handler_that_only_sends_ends_quietly_when_the_client_leaves(
     server: Running, sessions: Sessions, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -225,6 +236,7 @@ async def test_subprotocol_is_negotiated_and_accept_headers_sent(server: Running
 async def test_route_variables_are_converted(server: Running) -> None:
     async with open_ws(server, "/room/lobby/7") as ws:
         message = await ws.recv()
+        await server_closes(ws)
 
     assert json.loads(message) == {"name": "lobby", "number": 7}
 
