@@ -23,7 +23,6 @@ from .types import (
     HttpRequestCallback,
     HttpResponse,
     HttpRouter,
-    Info,
     InfoT,
     LifespanHandler,
     Message,

@@ -301,7 +301,7 @@ class WebSocketSession:
                 message = await self._from_app.get()
         except anyio.EndOfStream:
             if self._app_error is not None:
-                raise self._app_error
+                raise self._app_error from None
             raise WebSocketClosed(self.close_code or 1006, self.close_reason) from None
         if message["type"] == "websocket.close":
             self.close_code = message.get("code", 1000)
