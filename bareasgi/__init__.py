@@ -10,7 +10,7 @@ from .errors import ClientDisconnect, ConverterError, HttpError, TemplateError
 from .middleware import mw
 from .responses import bytes_response, json_response, text_response
 from .routing import ConverterRegistry, HttpTreeRouter, WebSocketTreeRouter
-from .request_body import bytes_reader, text_reader
+from .request_body import DEFAULT_MAX_REQUEST_BODY, UNLIMITED, body_limit, bytes_reader, text_reader
 from .streaming import bytes_writer, text_writer
 from .types import (
     BodyReader,
@@ -45,6 +45,8 @@ from .types import (
 )
 
 __all__ = [
+    "DEFAULT_MAX_REQUEST_BODY",
+    "UNLIMITED",
     "Application",
     "BodyReader",
     "BodyWriter",
@@ -82,6 +84,7 @@ __all__ = [
     "WebSocketRouter",
     "WebSocketScope",
     "WebSocketTreeRouter",
+    "body_limit",
     "bytes_reader",
     "bytes_response",
     "bytes_writer",

@@ -14,7 +14,7 @@ from .errors import ClientDisconnect
 from .http import LOGGER, close_body, error_response, stream_body
 from .lifespan import serve_lifespan
 from .middleware import compose, full_response
-from .request_body import RequestBody
+from .request_body import DEFAULT_MAX_REQUEST_BODY, RequestBody
 from .routing import ConverterRegistry, HttpTreeRouter, WebSocketTreeRouter
 from .streaming import BytesBody
 from .types import (
@@ -66,7 +66,9 @@ class Application(Generic[InfoT]):
     ``not_found_response`` is sent when no route has the path; its body, if any,
     must be iterable more than once (``text_writer`` and ``bytes_writer`` bodies
     are). Global ``middlewares`` wrap every HTTP request, in order, the first
-    outermost.
+    outermost. ``max_request_body`` is the most bytes the body readers read when a
+    handler calls them without ``max_size`` (default 4 MiB;
+    ``max_request_body=UNLIMITED`` lifts it).
     """
 
     def __init__(
@@ -80,6 +82,7 @@ class Application(Generic[InfoT]):
         not_found_response: HttpResponse | None = None,
         info: InfoT | None = None,
         converters: Mapping[str, TypeForm[Any]] | None = None,
+        max_request_body: int = DEFAULT_MAX_REQUEST_BODY,
     ) -> None:
         # One registry of template types for the application: that of a tree router
         # given to it (so a router configured with options still shares the
@@ -103,11 +106,22 @@ class Application(Generic[InfoT]):
         # Without ``info`` there is nothing to infer InfoT from, so it takes its default,
         # ``dict[str, Any]``, which a new dict is.
         self._info: InfoT = cast(InfoT, {}) if info is None else info
+        if type(max_request_body) is not int or max_request_body < 0:
+            raise ValueError(
+                f"max_request_body must be a non-negative int (UNLIMITED to lift the "
+                f"limit), not {max_request_body!r}"
+            )
+        self._max_request_body = max_request_body
 
     @property
     def info(self) -> InfoT:
         """The object given as ``info``, passed to every handler."""
         return self._info
+
+    @property
+    def max_request_body(self) -> int:
+        """The bytes the body readers read when called without ``max_size``."""
+        return self._max_request_body
 
     @property
     def middlewares(self) -> list[HttpMiddlewareCallback[InfoT]]:
@@ -206,7 +220,7 @@ class Application(Generic[InfoT]):
         # The server vouches for the shape of the scope it names; each server has
         # TypedDicts of its own for it, so the type cannot be checked here.
         http_scope = cast(HttpScope, scope)
-        content = RequestBody(receive)
+        content = RequestBody(receive, self._max_request_body)
         try:
             # Resolving runs the application's own converters: a fault there is a 500.
             handler, matches = self._http_router.resolve(http_scope["method"], http_scope["path"])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+import sys
+from typing import Final, NoReturn
 
 import anyio
 from anyio.abc import TaskStatus
@@ -12,19 +13,28 @@ from .errors import ClientDisconnect, HttpError
 from .relay import Relay
 from .types import Content
 
+DEFAULT_MAX_REQUEST_BODY: Final = 4 * 1024 * 1024
+"""The bytes a body reader reads by default (4 MiB): ``Application(max_request_body=...)``."""
+
+UNLIMITED: Final = sys.maxsize
+"""A limit that lifts the body limit: ``max_size=UNLIMITED`` or ``max_request_body=UNLIMITED``."""
+
 
 class RequestBody:
     """The request body: a lazy, single-pass async iterator over ``receive()``.
 
     Yields the non-empty chunks as the server delivers them; raises
     :class:`~bareasgi.errors.ClientDisconnect` if the client leaves before the end.
+    ``limit`` is the application's ``max_request_body``: what the body readers read
+    when called without ``max_size``.
     """
 
-    __slots__ = ("_more", "_receive")
+    __slots__ = ("_more", "_receive", "limit")
 
-    def __init__(self, receive: AsgiReceive) -> None:
+    def __init__(self, receive: AsgiReceive, limit: int = DEFAULT_MAX_REQUEST_BODY) -> None:
         self._receive = receive
         self._more = True
+        self.limit = limit
 
     def __aiter__(self) -> RequestBody:
         return self
@@ -77,13 +87,33 @@ async def _until_disconnect(receive: AsgiReceive) -> None:
         pass
 
 
+def body_limit(content: Content, max_size: int | None) -> int:
+    """The limit a body reader applies: ``max_size``, else the application's.
+
+    The application's is its ``max_request_body`` for the request body it hands a
+    handler, and :data:`DEFAULT_MAX_REQUEST_BODY` for any other body.
+    """
+    if max_size is not None:
+        if type(max_size) is not int or max_size < 0:
+            raise ValueError(f"max_size must be a non-negative int, not {max_size!r}")
+        return max_size
+    return content.limit if type(content) is RequestBody else DEFAULT_MAX_REQUEST_BODY
+
+
 async def bytes_reader(content: Content, max_size: int | None = None) -> bytes:
     """Read the whole body.
 
-    With ``max_size``, a body longer than that many bytes raises ``HttpError(413)`` as
-    soon as the limit is crossed; the rest is not read.
+    A body longer than ``max_size`` bytes raises ``HttpError(413)`` as soon as the
+    limit is crossed; the rest is not read. Without ``max_size`` the application's
+    ``max_request_body`` applies (by default :data:`DEFAULT_MAX_REQUEST_BODY`);
+    ``max_size=UNLIMITED`` lifts it.
     """
-    chunks: list[bytes] = []
+    max_size = body_limit(content, max_size)
+    # Held as one buffer, so that memory follows the bytes read, however they were
+    # chunked (a list of a million one-byte chunks costs some 30 times their size).
+    # A body in one chunk, the usual case, is returned as it came, without a copy.
+    first = b""
+    buffer: bytearray | None = None
     size = 0
     if type(content) is RequestBody:
         # A handler's own request body: its messages taken here as __anext__ takes
@@ -95,23 +125,37 @@ async def bytes_reader(content: Content, max_size: int | None = None) -> bytes:
                 content._refuse(message)
             content._more = message.get("more_body", False)
             chunk = message.get("body", b"")
+            if not chunk:
+                continue
             size += len(chunk)
-            if max_size is not None and size > max_size:
+            if size > max_size:
                 raise _too_large(max_size)
-            chunks.append(chunk)
-        return b"".join(chunks)
+            if buffer is not None:
+                buffer += chunk
+            elif first:
+                buffer = bytearray(first)
+                buffer += chunk
+            else:
+                first = chunk
+        return first if buffer is None else bytes(buffer)
     iterator = aiter(content)
     try:
         async for chunk in iterator:
             size += len(chunk)
-            if max_size is not None and size > max_size:
+            if size > max_size:
                 raise _too_large(max_size)
-            chunks.append(chunk)
+            if buffer is not None:
+                buffer += chunk
+            elif first:
+                buffer = bytearray(first)
+                buffer += chunk
+            else:
+                first = bytes(chunk)
     finally:
         aclose = getattr(iterator, "aclose", None)
         if aclose is not None:
             await aclose()  # an async generator left early is finalised now, not by the GC
-    return b"".join(chunks)
+    return first if buffer is None else bytes(buffer)
 
 
 async def text_reader(content: Content, encoding: str = "utf-8", max_size: int | None = None) -> str:
