@@ -12,9 +12,11 @@ import pytest
 from bareasgi import Application, Content, HttpResponse, HttpScope, Info, RouteMatches
 
 from .servers import (
+    HOST,
     SERVER_KINDS,
     Running,
     ServerKind,
+    UvicornHttp,
     errors_from,
     run_server,
     run_uvicorn,
@@ -71,7 +73,26 @@ def make_app(streams: Streams) -> Application:
 
         return 200, EVENT_STREAM, events()
 
+    async def partly_read(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        stream = streams[matches["key"]]
+
+        async def events() -> AsyncIterator[bytes]:
+            try:
+                async for _ in content:
+                    break  # the first chunk of the upload only; the rest is never asked for
+                for number in itertools.count():
+                    if stream.stop.is_set():
+                        return
+                    yield f"data: {number}\n\n".encode("ascii")
+                    stream.sent += 1
+                    await anyio.sleep(0.05)
+            finally:
+                stream.closed.set()
+
+        return 200, EVENT_STREAM, events()
+
     app.http_router.add({"GET", "POST"}, "/ticking/{key:int}", ticking)
+    app.http_router.add({"POST"}, "/partly-read/{key:int}", partly_read)
     app.http_router.add({"GET"}, "/stalled/{key:int}", stalled)
     return app
 
@@ -136,6 +157,33 @@ async def test_endless_stream_is_closed_when_the_client_leaves_with_its_upload_u
             events = await read_events_then_leave(running, f"/ticking/{key}", 2, method="POST")
 
             assert events == ["data: 0", "data: 1"]
+            assert await wait_until(stream.closed.is_set, timeout=1.0), "the generator's finally did not run"
+            assert errors_from(caplog, "bareasgi") == []
+        finally:
+            stream.stop.set()
+
+
+@pytest.mark.parametrize("http", ["h11", "httptools"])
+async def test_endless_stream_is_closed_when_the_client_leaves_with_its_upload_partly_read(
+    http: UvicornHttp, streams: Streams, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The handler reads the first chunk of the upload and never asks for more; the
+    # client sends a second chunk after the first event, then leaves. The watcher must
+    # still see it go, though the reader has not taken what it holds.
+    key, stream = streams.new()
+    with run_uvicorn(make_app(streams), http=http) as running:
+        try:
+            async with await anyio.connect_tcp(HOST, running.port) as connection:
+                await connection.send(
+                    f"POST /partly-read/{key} HTTP/1.1\r\nhost: {HOST}\r\n"
+                    "transfer-encoding: chunked\r\n\r\n5\r\nfirst\r\n".encode("ascii")
+                )
+                received = b""
+                while b"data: 0" not in received:
+                    received += await connection.receive()
+                await connection.send(b"6\r\nsecond\r\n")
+
+            assert received.startswith(b"HTTP/1.1 200 ")
             assert await wait_until(stream.closed.is_set, timeout=1.0), "the generator's finally did not run"
             assert errors_from(caplog, "bareasgi") == []
         finally:

@@ -216,4 +216,80 @@ async def test_a_body_reading_an_upload_dropped_while_unread_gets_a_clear_error(
     exchange = await call(app, http_scope("POST", "/"), inputs, on_send=release)
     assert not exchange.completed
     [record] = errors_logged(caplog)
-    assert record.exc_info is not None and "left unread" in str(record.exc_info[1])
+    assert record.exc_info is not None and "behind the client" in str(record.exc_info[1])
+
+
+async def test_an_endless_body_ends_when_the_client_leaves_with_its_upload_partly_read() -> None:
+    # The body takes the first chunk of the upload and never asks for more; the client
+    # sends a second chunk, then leaves. The watcher still sees it go.
+    closed = anyio.Event()
+
+    async def ticking(content: Content) -> AsyncIterator[bytes]:
+        try:
+            async for _ in content:
+                break
+            while True:
+                yield b"data: tick\n\n"
+                await anyio.sleep(0.01)
+        finally:
+            closed.set()
+
+    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [], ticking(content)
+
+    app = Application()
+    app.http_router.add({"POST"}, "/", handler)
+    first_event = anyio.Event()
+    gone = anyio.Event()
+    events: list[Message] = []
+    messages: list[Message] = [
+        {"type": "http.request", "body": b"first", "more_body": True},
+        {"type": "http.request", "body": b"second", "more_body": True},
+    ]
+
+    async def receive() -> Message:
+        if len(messages) == 1:
+            await first_event.wait()  # the second chunk comes once the first was taken
+        if messages:
+            return messages.pop(0)
+        await gone.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            events.append(message)
+            first_event.set()
+            if len(events) == 3:
+                gone.set()
+        await anyio.lowlevel.checkpoint()
+
+    with anyio.fail_after(2):
+        await app(http_scope("POST", "/"), receive, send)
+    assert closed.is_set()
+    assert not messages
+
+
+async def test_a_body_falling_far_behind_the_upload_is_dropped_not_held() -> None:
+    # An upload streamed to a body that reads none of it while the response streams:
+    # the relay holds at most UNREAD_LIMIT bytes, then drops the rest and says why.
+    async def late_reader(content: Content) -> AsyncIterator[bytes]:
+        yield b"started"
+        await anyio.sleep(0.05)  # the upload arrives meanwhile
+        try:
+            await bytes_reader(content)
+        except RuntimeError as error:
+            yield str(error).encode()
+
+    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [], late_reader(content)
+
+    app = Application()
+    app.http_router.add({"POST"}, "/", handler)
+    chunk = b"x" * (UNREAD_LIMIT // 4)
+    inputs: list[Message] = [
+        *({"type": "http.request", "body": chunk, "more_body": True} for _ in range(6)),
+        {"type": "http.request", "body": b"", "more_body": False},
+    ]
+    exchange = await call(app, http_scope("POST", "/"), inputs)
+    assert b"behind the client" in exchange.body
+    assert exchange.received == len(inputs) + 1  # every message read, then the disconnect
