@@ -78,10 +78,9 @@ class Relay:
         try:
             while True:
                 message = await receive()
-                kind = message["type"]
-                if kind == "http.disconnect":
+                if message["type"] == "http.disconnect":
                     return
-                if kind != "http.request":
+                if message["type"] != "http.request":
                     self._odd = message  # for the reader to report
                     self._notify()
                     break

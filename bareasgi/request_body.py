@@ -20,6 +20,14 @@ UNLIMITED: Final = sys.maxsize
 """A limit that lifts the body limit: ``max_size=UNLIMITED`` or ``max_request_body=UNLIMITED``."""
 
 
+MAX_EMPTY_MESSAGES: Final = 1000
+"""Empty body messages in a row a request may send before it is refused with a 400.
+
+They carry nothing, so they cost nothing to hold, but a flood of them would keep a
+reader busy for ever without crossing any byte limit.
+"""
+
+
 class RequestBody:
     """The request body: a lazy, single-pass async iterator over ``receive()``.
 
@@ -40,6 +48,7 @@ class RequestBody:
         return self
 
     async def __anext__(self) -> bytes:
+        empty = 0
         while self._more:
             message = await self._receive()
             if message["type"] != "http.request":
@@ -48,6 +57,9 @@ class RequestBody:
             chunk = message.get("body", b"")
             if chunk:
                 return chunk
+            empty += 1
+            if empty > MAX_EMPTY_MESSAGES:
+                raise _too_many_empty()
         raise StopAsyncIteration
 
     def _refuse(self, message: ReceiveEvent) -> NoReturn:
@@ -114,7 +126,7 @@ async def bytes_reader(content: Content, max_size: int | None = None) -> bytes:
     # A body in one chunk, the usual case, is returned as it came, without a copy.
     first = b""
     buffer: bytearray | None = None
-    size = 0
+    size = empty = 0
     if type(content) is RequestBody:
         # A handler's own request body: its messages taken here as __anext__ takes
         # them, without the iterator protocol, whose closing StopAsyncIteration costs
@@ -126,7 +138,11 @@ async def bytes_reader(content: Content, max_size: int | None = None) -> bytes:
             content._more = message.get("more_body", False)
             chunk = message.get("body", b"")
             if not chunk:
+                empty += 1
+                if empty > MAX_EMPTY_MESSAGES:
+                    raise _too_many_empty()
                 continue
+            empty = 0
             size += len(chunk)
             if size > max_size:
                 raise _too_large(max_size)
@@ -169,6 +185,10 @@ async def text_reader(content: Content, encoding: str = "utf-8", max_size: int |
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         raise HttpError(400, f"Request body is not valid {encoding}") from error
+
+
+def _too_many_empty() -> HttpError:
+    return HttpError(400, f"Request body of more than {MAX_EMPTY_MESSAGES} empty messages in a row")
 
 
 def _too_large(max_size: int) -> HttpError:
