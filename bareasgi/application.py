@@ -10,7 +10,7 @@ from typing_extensions import TypeForm
 
 from .asgi import HttpScope, LifespanEvent, LifespanScope, WebSocketScope
 from .checks import require_async_callable
-from .errors import ClientDisconnect
+from .errors import ClientDisconnect, is_client_disconnect
 from .http import LOGGER, close_body, error_response, stream_body
 from .lifespan import serve_lifespan
 from .middleware import compose, full_response
@@ -242,6 +242,8 @@ class Application(Generic[InfoT]):
         except ClientDisconnect:
             return
         except Exception as error:
+            if is_client_disconnect(error):
+                return  # a group of nothing but the client leaving, from a handler's task group
             status, headers, body = error_response(http_scope, error)
             pushes = None
         try:

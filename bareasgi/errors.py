@@ -46,3 +46,21 @@ class TemplateError(ValueError):
 
 class ConverterError(ValueError):
     """A converter that cannot be registered; the message names it."""
+
+
+def is_client_disconnect(error: BaseException) -> bool:
+    """Whether ``error`` means only that the client left.
+
+    That is a :class:`ClientDisconnect`, or an exception group (PEP 654: a handler that
+    read the body or sent on a WebSocket inside a task group) made of nothing else.
+    Groups are recognised by their ``exceptions`` tuple, so that the backport anyio
+    uses on Python 3.10 counts as well as the built-in ``BaseExceptionGroup``.
+    """
+    if isinstance(error, ClientDisconnect):
+        return True
+    members: object = getattr(error, "exceptions", None)
+    return (
+        type(members) is tuple
+        and len(members) > 0
+        and all(isinstance(member, BaseException) and is_client_disconnect(member) for member in members)
+    )

@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator
 import anyio
 from anyio.abc import TaskStatus
 
-from .errors import ClientDisconnect, HttpError
+from .errors import ClientDisconnect, HttpError, is_client_disconnect
 from .request_body import RequestBody
 from .streaming import BytesBody
 from .asgi import AsgiSend, HttpScope
@@ -47,12 +47,13 @@ async def stream_body(body: Content, content: RequestBody, send: AsgiSend, scope
                 await _send_or_leave(send, b"", False)
             except ClientDisconnect:
                 pass  # the client left: not an error
-            except Exception:
-                LOGGER.exception(
-                    "%s %s: the response body failed after the response started",
-                    scope["method"],
-                    scope["path"],
-                )
+            except Exception as error:
+                if not is_client_disconnect(error):  # a task group's, of nothing but that
+                    LOGGER.exception(
+                        "%s %s: the response body failed after the response started",
+                        scope["method"],
+                        scope["path"],
+                    )
             finally:
                 task_group.cancel_scope.cancel()
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import final
 
-from .errors import ClientDisconnect
+from .errors import ClientDisconnect, is_client_disconnect
 from .asgi import AsgiReceive, AsgiSend, WebSocketAcceptEvent, WebSocketScope, WebSocketSendEvent
 from .types import Headers, InfoT, RouteMatches, WebSocketRequestCallback
 
@@ -114,9 +114,10 @@ async def serve_websocket(
         await handler(scope, info, matches, web_socket)
     except ClientDisconnect:
         pass  # the client left: not an error
-    except Exception:
-        LOGGER.exception("WebSocket %s: the handler failed", scope["path"])
-        code = INTERNAL_ERROR if web_socket.accepted else 1000
+    except Exception as error:
+        if not is_client_disconnect(error):  # a task group's, of nothing but the client leaving
+            LOGGER.exception("WebSocket %s: the handler failed", scope["path"])
+            code = INTERNAL_ERROR if web_socket.accepted else 1000
     try:
         await web_socket.close(code)
     except Exception:  # the server refused the close (a client leaving is an OSError, caught)
