@@ -11,7 +11,7 @@ from typing_extensions import TypeForm
 from .asgi import HttpScope, LifespanEvent, LifespanScope, WebSocketScope
 from .checks import require_async_callable
 from .errors import ClientDisconnect, is_client_disconnect
-from .http import LOGGER, close_body, error_response, stream_body
+from .http import LOGGER, check_headers, close_body, error_response, stream_body
 from .lifespan import serve_lifespan
 from .middleware import compose, full_response
 from .request_body import DEFAULT_MAX_REQUEST_BODY, RequestBody
@@ -234,6 +234,8 @@ class Application(Generic[InfoT]):
                 pushes = None
             else:
                 status, headers, body, pushes = full_response(response)
+            if headers:
+                check_headers(headers)
             if body is not None and type(body) is not BytesBody and not hasattr(body, "__aiter__"):
                 raise TypeError(
                     f"a handler returned a body of type {type(body).__name__}: expected an "
@@ -312,9 +314,13 @@ def _not_found_handler(response: HttpResponse | None) -> HttpRequestCallback[obj
     """A handler answering ``response`` (default: ``404 Not Found``) every time; checked now."""
     fixed = response if response is not None else _NOT_FOUND
     try:
-        body = full_response(fixed)[2]
+        _, headers, body, _ = full_response(fixed)
     except TypeError as error:
         raise TypeError(f"not_found_response: {error}") from None
+    try:
+        check_headers(headers)
+    except ValueError as error:
+        raise ValueError(f"not_found_response: {error}") from None
     if body is not None and aiter(body) is body:
         raise TypeError(
             "not_found_response: its body is a single-use iterator, so only the first "

@@ -17,6 +17,7 @@ with these (ASGI spec, "HTTP"):
 from __future__ import annotations
 
 import logging
+import re
 import urllib.error
 from collections.abc import AsyncIterator
 
@@ -32,6 +33,23 @@ from .types import Content, Headers
 LOGGER = logging.getLogger("bareasgi")
 
 _INTERNAL_ERROR = b"Internal Server Error"
+
+_UNSAFE_IN_HEADER = re.compile(rb"[\r\n\0]").search
+
+
+def check_headers(headers: Headers) -> None:
+    """Raise ``ValueError`` naming a header whose name or value holds CR, LF or NUL.
+
+    Such a header, built say from the decoded path, would let a lax server split the
+    response in two; a strict one drops the connection without a response. Either way
+    it is the handler's mistake, answered as one: a logged 500.
+    """
+    for name, value in headers:
+        if _UNSAFE_IN_HEADER(name + value) is not None:
+            raise ValueError(
+                f"the response header {name[:100]!r} (value {value[:100]!r}) holds CR, LF "
+                "or NUL, which would break the response; escape or refuse such values"
+            )
 
 
 async def stream_body(body: Content, content: RequestBody, send: AsgiSend, scope: HttpScope) -> None:
@@ -97,6 +115,7 @@ def error_response(scope: HttpScope, error: Exception) -> tuple[int, Headers, Co
     """
     try:
         if isinstance(error, HttpError):
+            check_headers(error.headers)
             return _plain_response(error.status, error.headers, error.body)
         if isinstance(error, urllib.error.HTTPError) and 100 <= error.code <= 599:
             headers = [
@@ -104,6 +123,7 @@ def error_response(scope: HttpScope, error: Exception) -> tuple[int, Headers, Co
                 for name, value in (error.headers or {}).items()
                 if name.lower() != "content-length"
             ]
+            check_headers(headers)
             return _plain_response(error.code, headers, error.reason)
     except Exception:
         LOGGER.exception(
