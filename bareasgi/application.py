@@ -11,8 +11,9 @@ from typing_extensions import TypeForm
 from .asgi import HttpScope, LifespanEvent, LifespanScope, WebSocketScope
 from .checks import require_async_callable
 from .errors import ClientDisconnect, is_client_disconnect
-from .http import LOGGER, check_headers, close_body, error_response, stream_body
+from .http import check_headers, close_body, error_response, stream_body
 from .lifespan import serve_lifespan
+from .log import LOGGER, client_text, request_line
 from .middleware import compose, full_response
 from .request_body import DEFAULT_MAX_REQUEST_BODY, RequestBody
 from .routing import ConverterRegistry, HttpTreeRouter, WebSocketTreeRouter
@@ -267,7 +268,8 @@ class Application(Generic[InfoT]):
         except Exception:
             await close_body(body)
             LOGGER.exception(
-                "%s %s: sending the response failed", http_scope["method"], http_scope["path"]
+                "%s: sending the response failed",
+                request_line(http_scope["method"], http_scope["path"]),
             )
         except anyio.get_cancelled_exc_class():
             await close_body(body)  # the server cancelled the request (shutdown) while send waited
@@ -281,7 +283,9 @@ class Application(Generic[InfoT]):
             try:
                 ws_handler, matches = self._ws_router.resolve(ws_scope["path"])
             except Exception:  # in the application's own converters: refuse, as for no route
-                LOGGER.exception("WebSocket %s: resolving the route failed", ws_scope["path"])
+                LOGGER.exception(
+                    "WebSocket %s: resolving the route failed", client_text(ws_scope["path"])
+                )
                 ws_handler, matches = None, {}
             await serve_websocket(ws_scope, receive, send, ws_handler, matches, self._info)
         elif kind == "lifespan":

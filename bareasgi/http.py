@@ -16,7 +16,6 @@ with these (ASGI spec, "HTTP"):
 
 from __future__ import annotations
 
-import logging
 import re
 import urllib.error
 from collections.abc import AsyncIterator
@@ -25,12 +24,12 @@ import anyio
 from anyio.abc import TaskStatus
 
 from .errors import ClientDisconnect, HttpError, is_client_disconnect
+from .log import LOGGER, request_line
 from .request_body import RequestBody
 from .streaming import BytesBody
 from .asgi import AsgiSend, HttpScope
 from .types import Content, Headers
 
-LOGGER = logging.getLogger("bareasgi")
 
 _INTERNAL_ERROR = b"Internal Server Error"
 
@@ -68,9 +67,8 @@ async def stream_body(body: Content, content: RequestBody, send: AsgiSend, scope
             except Exception as error:
                 if not is_client_disconnect(error):  # a task group's, of nothing but that
                     LOGGER.exception(
-                        "%s %s: the response body failed after the response started",
-                        scope["method"],
-                        scope["path"],
+                        "%s: the response body failed after the response started",
+                        request_line(scope["method"], scope["path"]),
                     )
             finally:
                 task_group.cancel_scope.cancel()
@@ -127,13 +125,12 @@ def error_response(scope: HttpScope, error: Exception) -> tuple[int, Headers, Co
             return _plain_response(error.code, headers, error.reason)
     except Exception:
         LOGGER.exception(
-            "%s %s: the handler raised an %s that cannot be sent as a response",
-            scope["method"],
-            scope["path"],
+            "%s: the handler raised an %s that cannot be sent as a response",
+            request_line(scope["method"], scope["path"]),
             type(error).__name__,
         )
         return _plain_response(500, (), _INTERNAL_ERROR)
-    LOGGER.exception("%s %s: the handler failed", scope["method"], scope["path"])
+    LOGGER.exception("%s: the handler failed", request_line(scope["method"], scope["path"]))
     return _plain_response(500, (), _INTERNAL_ERROR)
 
 

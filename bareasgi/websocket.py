@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from typing import final
 
 from .errors import ClientDisconnect, is_client_disconnect
+from .log import LOGGER, client_text
 from .asgi import AsgiReceive, AsgiSend, WebSocketAcceptEvent, WebSocketScope, WebSocketSendEvent
 from .types import Headers, InfoT, RouteMatches, WebSocketRequestCallback
 
-LOGGER = logging.getLogger("bareasgi")
 
 # Close code for "an unexpected condition prevented the server from fulfilling the request".
 INTERNAL_ERROR = 1011
@@ -116,9 +115,11 @@ async def serve_websocket(
         pass  # the client left: not an error
     except Exception as error:
         if not is_client_disconnect(error):  # a task group's, of nothing but the client leaving
-            LOGGER.exception("WebSocket %s: the handler failed", scope["path"])
+            LOGGER.exception("WebSocket %s: the handler failed", client_text(scope["path"]))
             code = INTERNAL_ERROR if web_socket.accepted else 1000
     try:
         await web_socket.close(code)
     except Exception:  # the server refused the close (a client leaving is an OSError, caught)
-        LOGGER.exception("WebSocket %s: closing the connection failed", scope["path"])
+        LOGGER.exception(
+            "WebSocket %s: closing the connection failed", client_text(scope["path"])
+        )

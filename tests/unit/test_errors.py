@@ -125,7 +125,7 @@ async def test_a_server_refusing_the_headers_is_logged_once(caplog: pytest.LogCa
     app = Application()
 
     async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
-        return 200, [(b"x", b"bad\n")]
+        return 200, [(b"x", b"one the server refuses")]
 
     app.http_router.add({"GET"}, "/", handler)
     exchange = await call(app, http_scope(), on_send=refuse)
