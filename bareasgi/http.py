@@ -21,7 +21,6 @@ import urllib.error
 from collections.abc import AsyncIterator
 
 import anyio
-from anyio.abc import TaskStatus
 
 from .errors import ClientDisconnect, HttpError, is_client_disconnect
 from .log import LOGGER, request_line
@@ -29,6 +28,7 @@ from .request_body import RequestBody
 from .streaming import BytesBody
 from .asgi import AsgiSend, HttpScope
 from .types import Content, Headers
+from .watch import watching
 
 
 _INTERNAL_ERROR = b"Internal Server Error"
@@ -55,13 +55,18 @@ async def stream_body(body: Content, content: RequestBody, send: AsgiSend, scope
     """Send ``body`` chunk by chunk, stopping it as soon as the client leaves."""
     chunks = aiter(body)
     try:
-        async with anyio.create_task_group() as task_group:
-            await task_group.start(_cancel_on_disconnect, content, task_group.cancel_scope)
+        async with watching(content.watch()):
             try:
                 async for chunk in chunks:
                     if chunk:
-                        await _send_or_leave(send, chunk, True)
-                await _send_or_leave(send, b"", False)
+                        try:
+                            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                        except OSError:
+                            return  # the client left: servers on ASGI spec 2.4 raise from send
+                try:
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+                except OSError:
+                    return
             except ClientDisconnect:
                 pass  # the client left: not an error
             except Exception as error:
@@ -70,28 +75,9 @@ async def stream_body(body: Content, content: RequestBody, send: AsgiSend, scope
                         "%s: the response body failed after the response started",
                         request_line(scope["method"], scope["path"]),
                     )
-            finally:
-                task_group.cancel_scope.cancel()
     finally:
-        await close_body(chunks)
-
-
-async def _send_or_leave(send: AsgiSend, chunk: bytes, more_body: bool) -> None:
-    """Send one body message; a server's ``OSError`` (the client left) as ClientDisconnect."""
-    try:
-        await send({"type": "http.response.body", "body": chunk, "more_body": more_body})
-    except OSError as error:
-        raise ClientDisconnect("the client left while the response was sent") from error
-
-
-async def _cancel_on_disconnect(
-    content: RequestBody,
-    scope: anyio.CancelScope,
-    *,
-    task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
-) -> None:
-    await content.wait_disconnect(task_status=task_status)
-    scope.cancel()
+        if getattr(chunks, "ag_frame", chunks) is not None:  # not an async generator run to its end
+            await close_body(chunks)
 
 
 async def close_body(body: Content | AsyncIterator[bytes] | None) -> None:

@@ -46,11 +46,12 @@ class Relay:
         self._dropped = False
         self._ended = False  # the watcher has stopped: the client has gone
         self._odd: ReceiveEvent | None = None  # a message that is not part of a body
-        self._changed = anyio.Event()
+        self._changed: anyio.Event | None = None  # made when the reader waits: most never do
 
     def _notify(self) -> None:
-        self._changed.set()
-        self._changed = anyio.Event()
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = None
 
     async def receive(self) -> ReceiveEvent:
         """The next body message, for the reader; a disconnect once the watcher stopped."""
@@ -67,6 +68,8 @@ class Relay:
                 return self._odd
             if self._ended:
                 return _DISCONNECT
+            if self._changed is None:
+                self._changed = anyio.Event()
             await self._changed.wait()
         chunk = self._held.popleft()
         self._held_bytes -= len(chunk)

@@ -1,0 +1,111 @@
+"""Watching for the client leaving while a response body streams.
+
+One task reads ``receive()`` (see :meth:`bareasgi.request_body.RequestBody.watch`)
+while the body is iterated; when the client has gone it cancels the iteration. That
+task is the fixed cost of every streamed response, so it is as cheap as the event loop
+allows: on asyncio a plain task beside an anyio cancel scope (an anyio task group
+costs several times as much), on any other backend (trio) a task group.
+
+Both are used as ``async with watching(watcher):`` around the iteration. Leaving the
+block stops the watcher; a watcher that ends first (the client left) cancels the
+block, and the cancellation ends there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from types import TracebackType
+from typing import Any, final
+
+import anyio
+from anyio.abc import TaskGroup
+
+try:
+    from sniffio import current_async_library
+except ImportError:  # trio needs sniffio: without it, only asyncio can be running
+
+    def current_async_library() -> str:
+        return "asyncio"
+
+
+Watcher = Coroutine[Any, Any, None]
+"""The watcher: a coroutine that returns when the client has gone."""
+
+
+@final
+class _TaskWatch:
+    """The watcher as an asyncio task, cancelling an anyio scope in the host task."""
+
+    __slots__ = ("_error", "_scope", "_started", "_task", "_watcher")
+
+    def __init__(self, watcher: Watcher) -> None:
+        self._watcher = watcher
+        self._scope = anyio.CancelScope()
+        self._error: Exception | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._started = False
+
+    async def __aenter__(self) -> None:
+        self._scope.__enter__()
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        self._started = True
+        try:
+            await self._watcher
+        except asyncio.CancelledError:
+            return  # stopped by __aexit__: the response is over
+        except Exception as error:  # the server's receive failed: ends the response too
+            self._error = error
+        self._scope.cancel()
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        suppress = self._scope.__exit__(kind, error, traceback)
+        if self._task is not None:
+            self._task.cancel()  # a no-op if it has ended; else it ends at its next step
+        if not self._started:
+            self._watcher.close()  # the body was sent before the watcher's first step
+        if self._error is not None:
+            raise self._error
+        return suppress
+
+
+@final
+class _GroupWatch:
+    """The watcher as a task of an anyio task group, for backends other than asyncio."""
+
+    __slots__ = ("_group", "_watcher")
+
+    def __init__(self, watcher: Watcher) -> None:
+        self._watcher = watcher
+        self._group: TaskGroup = anyio.create_task_group()
+
+    async def __aenter__(self) -> None:
+        await self._group.__aenter__()
+        self._group.start_soon(self._run)
+
+    async def _run(self) -> None:
+        await self._watcher
+        self._group.cancel_scope.cancel()
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        self._group.cancel_scope.cancel()
+        return await self._group.__aexit__(kind, error, traceback)
+
+
+def watching(watcher: Watcher) -> _TaskWatch | _GroupWatch:
+    """Run ``watcher`` beside the ``async with`` block, cancelling the block when it returns."""
+    if current_async_library() == "asyncio":
+        return _TaskWatch(watcher)
+    return _GroupWatch(watcher)
