@@ -49,6 +49,9 @@ _NoResultT = TypeVar("_NoResultT", bound=Awaitable[None])
 CallbackT = TypeVar("CallbackT")
 
 
+_MAX_CHAINS = 4096
+"""Handlers whose middleware chain is kept: far more than routes, but a bound."""
+
 # Safe to share: the headers are a tuple, and a BytesBody can be sent any number of times.
 _NOT_FOUND: HttpResponse = (
     404,
@@ -101,6 +104,8 @@ class Application(Generic[InfoT]):
             else WebSocketTreeRouter(self._converters)
         )
         self._middlewares = _checked_list("middleware", middlewares)
+        self._chained_middlewares: list[HttpMiddlewareCallback[InfoT]] = []
+        self._chains: dict[HttpRequestCallback[InfoT, Any], HttpRequestCallback[InfoT, Any]] = {}
         self._startup_handlers = _checked_list("startup handler", startup_handlers)
         self._shutdown_handlers = _checked_list("shutdown handler", shutdown_handlers)
         self._not_found = _not_found_handler(not_found_response)
@@ -227,7 +232,7 @@ class Application(Generic[InfoT]):
             handler, matches = self._http_router.resolve(http_scope["method"], http_scope["path"])
             handler = handler or self._not_found
             if self._middlewares:
-                handler = compose(self._middlewares, handler)
+                handler = self._chain(handler)
             response = await handler(http_scope, self._info, matches, content)
             if type(response) is tuple and len(response) == 3 and type(response[0]) is int:
                 status, headers, body = response  # the usual form, without building a 4-tuple
@@ -274,6 +279,27 @@ class Application(Generic[InfoT]):
         except anyio.get_cancelled_exc_class():
             await close_body(body)  # the server cancelled the request (shutdown) while send waited
             raise
+
+    def _chain(self, handler: HttpRequestCallback[InfoT, Any]) -> HttpRequestCallback[InfoT, Any]:
+        """``handler`` inside the global middlewares: composed once, while the list stays as it is.
+
+        The list is the user's to change at any time (``app.middlewares.append(...)``):
+        it is compared with the copy the chains were made from (a comparison of a few
+        references), and a change starts them anew.
+        """
+        if self._middlewares != self._chained_middlewares:
+            self._chained_middlewares = list(self._middlewares)
+            self._chains.clear()
+        try:
+            return self._chains[handler]
+        except KeyError:
+            chain: HttpRequestCallback[InfoT, Any] = compose(self._middlewares, handler)
+            if len(self._chains) >= _MAX_CHAINS:  # a router that makes a handler per request
+                self._chains.clear()
+            self._chains[handler] = chain
+            return chain
+        except TypeError:  # a handler that cannot be a key: composed each time
+            return compose(self._middlewares, handler)
 
     async def _serve_other(self, scope: Scope, receive: ServerReceive, send: ServerSend) -> None:
         """Serve a ``websocket`` or ``lifespan`` scope; refuse any other kind."""

@@ -71,6 +71,30 @@ async def test_middlewares_added_later_apply_to_the_next_request() -> None:
     assert trail == ["late in", "late out"]
 
 
+async def test_every_change_to_the_middleware_list_applies_to_the_next_request() -> None:
+    # The chain is composed once per handler and kept while the list stays as it is.
+    trail: list[str] = []
+    first, second = tagging("first", trail), tagging("second", trail)
+    app = Application(middlewares=[first])
+    app.http_router.add({"GET"}, "/", hello)
+
+    async def request() -> list[str]:
+        trail.clear()
+        await call(app, http_scope())
+        return list(trail)
+
+    assert await request() == ["first in", "first out"]
+    assert await request() == ["first in", "first out"]  # the kept chain
+    app.middlewares.insert(0, second)
+    assert await request() == ["second in", "first in", "first out", "second out"]
+    app.middlewares.reverse()
+    assert await request() == ["first in", "second in", "second out", "first out"]
+    app.middlewares[1] = first
+    assert await request() == ["first in", "first in", "first out", "first out"]
+    del app.middlewares[:]
+    assert await request() == []
+
+
 async def test_the_handler_given_to_a_middleware_returns_the_full_tuple() -> None:
     seen: list[object] = []
 
