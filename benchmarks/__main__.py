@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import inprocess, report, server
+from . import coldstart, inprocess, report, server
 from .apps import available_peers
 from .scenarios import SCENARIOS
 
@@ -30,8 +30,8 @@ def main() -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--driver", choices=("all", "inprocess", "server"), default="all",
-        help="which driver to run (default: both)",
+        "--driver", choices=("all", "inprocess", "server", "coldstart"), default="all",
+        help="which driver to run (default: all three)",
     )  # fmt: skip
     parser.add_argument("--rounds", type=int, default=7, help="in-process rounds (default 7)")
     parser.add_argument(
@@ -81,7 +81,12 @@ def main() -> None:
             progress=progress,
         )
         lines += [*report.server_table(measured_server, SCENARIOS), ""]
-    lines += ["Targets:", "", *report.verdict_lines(report.verdicts(measured_in, measured_server))]
+    measured_cold = None
+    if args.driver in ("all", "coldstart"):
+        measured_cold = coldstart.run(coldstart.available(peers), progress=progress)
+        lines += [*report.coldstart_table(measured_cold), ""]
+    found = report.verdicts(measured_in, measured_server) + report.coldstart_verdicts(measured_cold)
+    lines += ["Targets:", "", *report.verdict_lines(found)]
     print("\n".join(lines))
 
 

@@ -7,10 +7,15 @@ documentation would have them:
 - ``GET /user/<id:int>``: ``{"id": <id>}`` as JSON;
 - ``POST /echo``: the request body back;
 - ``GET /stream``: :data:`STREAM_CHUNKS` chunks of :data:`CHUNK`, each its own message;
+- ``GET /stream-kib``: as many chunks of :data:`KIB_CHUNK` (1 KiB);
+- ``POST /upload``: the number of bytes in the request body, read chunk by chunk;
 - ``/ws``: a WebSocket answering each text message with the same text;
 - with ``routes=N``: ``GET /route<i>/user/<id:int>`` for i in 0..N-1, answering as
   ``/user/<id>``;
-- anything else: 404.
+- anything else: 404;
+- with ``middlewares=M``: M global middlewares around everything, the i-th adding the
+  header ``x-mw-<i>: <i>`` to the response (raw and Starlette: ASGI middlewares
+  wrapping ``send``, the fastest way either has; bareasgi: tuple middlewares).
 
 ``raw`` is hand-written ASGI routing by dict lookup: the limit. Every peer does the
 same work per request: a response that never changes (plaintext, 404) is built once,
@@ -25,11 +30,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from bareasgi import (
     Application,
     Content,
+    HttpChainCallback,
+    HttpMiddlewareCallback,
     HttpResponse,
     HttpScope,
     Info,
@@ -46,7 +53,10 @@ AsgiApp = Callable[[Any, Any, Any], Awaitable[None]]
 
 PLAINTEXT = b"Hello, World!"
 CHUNK = b"x" * 64
+KIB_CHUNK = b"k" * 1024
 STREAM_CHUNKS = 100
+MIDDLEWARE_HEADERS = tuple((f"x-mw-{i}".encode(), str(i).encode()) for i in range(1, 4))
+"""The headers the middlewares of the middleware scenario add, outermost first."""
 
 
 def route_path(i: int, user_id: int = 42) -> str:
@@ -98,6 +108,47 @@ async def _raw_stream(scope: Any, receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": b""})
 
 
+async def _raw_stream_kib(scope: Any, receive: Any, send: Any) -> None:
+    headers = [(b"content-type", b"application/octet-stream")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    for _ in range(STREAM_CHUNKS):
+        await send({"type": "http.response.body", "body": KIB_CHUNK, "more_body": True})
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def _raw_upload(scope: Any, receive: Any, send: Any) -> None:
+    size = 0
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        size += len(message.get("body", b""))
+        more = message.get("more_body", False)
+    body = b"%d" % size
+    headers = [(b"content-type", b"text/plain"), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _raw_adding_header(app: AsgiApp, header: tuple[bytes, bytes]) -> AsgiApp:
+    """An ASGI middleware adding ``header`` to every HTTP response."""
+
+    async def middleware(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+
+        async def adding(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), header]
+            await send(message)
+
+        await app(scope, receive, adding)
+
+    return middleware
+
+
 async def _raw_not_found(send: Any) -> None:
     await send({"type": "http.response.start", "status": 404, "headers": _NOT_FOUND_HEADERS})
     await send({"type": "http.response.body", "body": b"Not Found"})
@@ -128,12 +179,14 @@ def _user_id(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
-def raw_app(routes: int = 0) -> AsgiApp:
+def raw_app(routes: int = 0, middlewares: int = 0) -> AsgiApp:
     """Hand-written ASGI: exact paths by dict, typed paths by splitting."""
     exact = {
         ("GET", "/plaintext"): _raw_plaintext,
         ("POST", "/echo"): _raw_echo,
         ("GET", "/stream"): _raw_stream,
+        ("GET", "/stream-kib"): _raw_stream_kib,
+        ("POST", "/upload"): _raw_upload,
     }
     numbered = {f"route{i}" for i in range(routes)}
 
@@ -159,7 +212,10 @@ def raw_app(routes: int = 0) -> AsgiApp:
         else:
             await _raw_lifespan(receive, send)
 
-    return app
+    wrapped: AsgiApp = app
+    for header in reversed(MIDDLEWARE_HEADERS[:middlewares]):
+        wrapped = _raw_adding_header(wrapped, header)
+    return wrapped
 
 
 # --- bareasgi ---------------------------------------------------------------------------
@@ -189,19 +245,49 @@ async def _stream(scope: HttpScope, info: Info, matches: RouteMatches, content: 
     return 200, [(b"content-type", b"application/octet-stream")], _chunks()
 
 
+async def _kib_chunks() -> AsyncIterator[bytes]:
+    for _ in range(STREAM_CHUNKS):
+        yield KIB_CHUNK
+
+
+async def _stream_kib(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    return 200, [(b"content-type", b"application/octet-stream")], _kib_chunks()
+
+
+async def _upload(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    size = 0
+    async for chunk in content:
+        size += len(chunk)
+    return text_response(200, None, str(size))
+
+
+def _adding_header(header: tuple[bytes, bytes]) -> HttpMiddlewareCallback:
+    """A middleware adding ``header`` to every response."""
+
+    async def middleware(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+    ) -> HttpResponse:
+        status, headers, body, pushes = await handler(scope, info, matches, content)
+        return status, [*headers, header], body, pushes
+
+    return middleware
+
+
 async def _websocket(scope: Mapping[str, Any], info: Info, matches: RouteMatches, web_socket: WebSocket) -> None:
     await web_socket.accept()
     while (message := await web_socket.receive()) is not None:
         await web_socket.send(message)
 
 
-def bareasgi_app(routes: int = 0) -> AsgiApp:
+def bareasgi_app(routes: int = 0, middlewares: int = 0) -> AsgiApp:
     """The same routes on a bareasgi :class:`~bareasgi.Application`."""
-    app = Application()
+    app = Application(middlewares=[_adding_header(h) for h in MIDDLEWARE_HEADERS[:middlewares]])
     app.http_router.add({"GET"}, "/plaintext", _plaintext)
     app.http_router.add({"GET"}, "/user/<id:int>", _user)
     app.http_router.add({"POST"}, "/echo", _echo)
     app.http_router.add({"GET"}, "/stream", _stream)
+    app.http_router.add({"GET"}, "/stream-kib", _stream_kib)
+    app.http_router.add({"POST"}, "/upload", _upload)
     app.ws_router.add("/ws", _websocket)
     for i in range(routes):
         app.http_router.add({"GET"}, f"/route{i}/user/<id:int>", _user)
@@ -211,9 +297,10 @@ def bareasgi_app(routes: int = 0) -> AsgiApp:
 # --- Starlette --------------------------------------------------------------------------
 
 
-def starlette_app(routes: int = 0) -> AsgiApp:
+def starlette_app(routes: int = 0, middlewares: int = 0) -> AsgiApp:
     """The same routes on a Starlette application (imported here: an optional peer)."""
     from starlette.applications import Starlette
+    from starlette.middleware import Middleware
     from starlette.requests import Request
     from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
     from starlette.routing import BaseRoute, Route, WebSocketRoute
@@ -233,6 +320,15 @@ def starlette_app(routes: int = 0) -> AsgiApp:
     async def stream(request: Request) -> Response:
         return StreamingResponse(_chunks(), media_type="application/octet-stream")
 
+    async def stream_kib(request: Request) -> Response:
+        return StreamingResponse(_kib_chunks(), media_type="application/octet-stream")
+
+    async def upload(request: Request) -> Response:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+        return PlainTextResponse(str(size))
+
     async def websocket(web_socket: StarletteWebSocket) -> None:
         await web_socket.accept()
         async for text in web_socket.iter_text():
@@ -243,13 +339,32 @@ def starlette_app(routes: int = 0) -> AsgiApp:
         Route("/user/{id:int}", user),
         Route("/echo", echo, methods=["POST"]),
         Route("/stream", stream),
+        Route("/stream-kib", stream_kib),
+        Route("/upload", upload, methods=["POST"]),
         WebSocketRoute("/ws", websocket),
     ]
     table += [Route(f"/route{i}/user/{{id:int}}", user) for i in range(routes)]
-    return Starlette(routes=table)
+    stack = [Middleware(_StarletteAddingHeader, header=h) for h in MIDDLEWARE_HEADERS[:middlewares]]
+    return Starlette(routes=table, middleware=stack)
 
 
-PEERS: dict[str, Callable[[int], AsgiApp]] = {
+class _StarletteAddingHeader:
+    """A pure ASGI middleware for Starlette adding ``header`` (faster than BaseHTTPMiddleware)."""
+
+    def __init__(self, app: AsgiApp, header: tuple[bytes, bytes]) -> None:
+        self.app = _raw_adding_header(app, header)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+
+
+class AppFactory(Protocol):
+    """Builds a peer's application: with ``routes`` numbered routes and ``middlewares``."""
+
+    def __call__(self, routes: int = 0, middlewares: int = 0) -> AsgiApp: ...
+
+
+PEERS: dict[str, AppFactory] = {
     "raw": raw_app,
     "bareasgi": bareasgi_app,
     "starlette": starlette_app,

@@ -19,7 +19,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from .apps import PEERS, AsgiApp
+from .apps import PEERS, AppFactory, AsgiApp
 from .scenarios import WS_TEXT, Response, Scenario
 
 BUILD_ROUTES = 10_000
@@ -108,7 +108,15 @@ def messages_of(scenario: Scenario) -> list[dict[str, Any]]:
             *([echo] * WS_MESSAGES),
             {"type": "websocket.disconnect", "code": 1000},
         ]
-    return [{"type": "http.request", "body": scenario.body, "more_body": False}]
+    body, parts = scenario.body, scenario.parts
+    if parts > 1 and body:
+        size = -(-len(body) // parts)
+        chunks = [body[start : start + size] for start in range(0, len(body), size)]
+        return [
+            {"type": "http.request", "body": chunk, "more_body": index < len(chunks) - 1}
+            for index, chunk in enumerate(chunks)
+        ]
+    return [{"type": "http.request", "body": body, "more_body": False}]
 
 
 def response_of(scenario: Scenario, sent: list[dict[str, Any]]) -> Response:
@@ -214,11 +222,11 @@ class Build:
     bytes_per_route: float = 0.0
 
 
-def build_apps(peers: Sequence[str], route_counts: Sequence[int]) -> dict[tuple[str, int], AsgiApp]:
-    """Every peer's application for each route count, and with none."""
-    return {
-        (peer, count): PEERS[peer](count) for peer in peers for count in sorted({0, *route_counts})
-    }
+def build_apps(
+    peers: Sequence[str], keys: Sequence[tuple[int, int]]
+) -> dict[tuple[str, tuple[int, int]], AsgiApp]:
+    """Every peer's application for each (routes, middlewares) key."""
+    return {(peer, key): PEERS[peer](*key) for peer in peers for key in sorted(set(keys))}
 
 
 def measure_builds(peers: Sequence[str], routes: int, repeats: int = 3) -> dict[str, Build]:
@@ -235,7 +243,7 @@ def measure_builds(peers: Sequence[str], routes: int, repeats: int = 3) -> dict[
     return builds
 
 
-def _bytes_per_route(factory: Callable[[int], AsgiApp], count: int) -> float:
+def _bytes_per_route(factory: AppFactory, count: int) -> float:
     """Memory held by an idle application, per route, over the same app with none."""
     held = []
     for routes in (0, count):
@@ -269,15 +277,15 @@ async def _run(
     with_builds: bool,
     progress: Callable[[str], None],
 ) -> Results:
-    route_counts = sorted({s.routes for s in scenarios if s.routes})
-    progress(f"building {len(peers)} peers x {len(route_counts) + 1} applications")
-    apps = build_apps(peers, route_counts)
+    keys = sorted({s.app_key for s in scenarios})
+    progress(f"building {len(peers)} peers x {len(keys)} applications")
+    apps = build_apps(peers, keys)
     builds = measure_builds(peers, BUILD_ROUTES) if with_builds else {}
     cases: dict[tuple[str, str], Case] = {}
     for scenario in scenarios:
         for peer in peers:
             exchange = Exchange(messages_of(scenario))
-            case = Case(peer, scenario, apps[(peer, scenario.routes)], scope_of(scenario), exchange)
+            case = Case(peer, scenario, apps[(peer, scenario.app_key)], scope_of(scenario), exchange)
             await check(case)
             cases[(scenario.name, peer)] = case
     progress(f"checked {len(cases)} responses; calibrating")

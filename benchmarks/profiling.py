@@ -22,7 +22,7 @@ async def profile(peer: str, scenario: Scenario, calls: int, lines: int) -> None
     case = inprocess.Case(
         peer,
         scenario,
-        PEERS[peer](scenario.routes),
+        PEERS[peer](*scenario.app_key),
         inprocess.scope_of(scenario),
         inprocess.Exchange(inprocess.messages_of(scenario)),
     )

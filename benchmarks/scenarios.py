@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .apps import CHUNK, PLAINTEXT, STREAM_CHUNKS, route_path
+from .apps import CHUNK, KIB_CHUNK, MIDDLEWARE_HEADERS, PLAINTEXT, STREAM_CHUNKS, route_path
 
 ECHO_BODY = bytes(range(256)) * 4  # 1 KiB
+UPLOAD_BODY = bytes(range(256)) * 1024  # 256 KiB
+UPLOAD_PARTS = 16
 ROUTE_COUNTS = (10, 100, 1_000, 10_000)
 WS_TEXT = "hello, echo"
 
@@ -27,7 +29,10 @@ class Scenario:
     """One request shape, the application it is sent to, and the answer it must get.
 
     ``method`` ``WS`` is a WebSocket: the time reported is per echoed message.
-    ``routes`` picks the application: the one with that many numbered routes.
+    ``routes`` and ``middlewares`` pick the application: the one with that many
+    numbered routes and that many global middlewares (each adding a header). ``parts``
+    is the number of ``http.request`` messages the in-process driver splits ``body``
+    into (a server splits it as it reads it).
     """
 
     name: str
@@ -36,14 +41,22 @@ class Scenario:
     status: int = 200
     body: bytes = b""
     routes: int = 0
+    middlewares: int = 0
+    parts: int = 1
     expected_body: bytes | None = None
     expected_json: object = None
     expected_messages: int | None = None  # non-empty body messages, when it matters
+    expected_headers: tuple[tuple[bytes, bytes], ...] = ()
     server: bool = True  # also run by the server driver
 
     @property
     def is_websocket(self) -> bool:
         return self.method == "WS"
+
+    @property
+    def app_key(self) -> tuple[int, int]:
+        """Which of a peer's applications serves this scenario: (routes, middlewares)."""
+        return self.routes, self.middlewares
 
     def check(self, response: Response) -> str | None:
         """What is wrong with ``response``, or ``None`` when it is the expected one."""
@@ -60,6 +73,9 @@ class Scenario:
                 return f"JSON {found!r}, expected {self.expected_json!r}"
         if self.expected_messages is not None and response.body_messages != self.expected_messages:
             return f"{response.body_messages} body messages, expected {self.expected_messages}"
+        for name, value in self.expected_headers:
+            if response.headers.get(name) != value:
+                return f"header {name!r} is {response.headers.get(name)!r}, expected {value!r}"
         return None
 
 
@@ -88,11 +104,40 @@ SCENARIOS: tuple[Scenario, ...] = (
         expected_body=CHUNK * STREAM_CHUNKS,
         expected_messages=STREAM_CHUNKS,
     ),
+    Scenario(
+        "stream 100 x 1 KiB",
+        "GET",
+        "/stream-kib",
+        expected_body=KIB_CHUNK * STREAM_CHUNKS,
+        expected_messages=STREAM_CHUNKS,
+    ),
+    Scenario(
+        "middleware x3",
+        "GET",
+        "/plaintext",
+        middlewares=len(MIDDLEWARE_HEADERS),
+        expected_body=PLAINTEXT,
+        expected_headers=MIDDLEWARE_HEADERS,
+    ),
+    Scenario(
+        "upload 256 KiB",
+        "POST",
+        "/upload",
+        body=UPLOAD_BODY,
+        parts=UPLOAD_PARTS,
+        expected_body=str(len(UPLOAD_BODY)).encode(),
+    ),
 )
 """Every scenario, in the order of the tables."""
 
 TARGETED = ("plaintext", "typed route", "echo 1 KiB", "404", "ws echo")
 """The in-process scenarios held to at most 2x raw."""
 
-SERVER_TARGETED = ("plaintext", "typed route", "echo 1 KiB")
+TARGETED_TIGHT = ("stream 100 x 1 KiB", "middleware x3", "upload 256 KiB")
+"""The in-process scenarios held to at most 1.5x raw."""
+
+SERVER_TARGETED = ("plaintext", "typed route", "echo 1 KiB", "stream 100 x 1 KiB")
 """The server scenarios held to at least 0.9x raw's requests per second."""
+
+SERVER_TARGETED_TIGHT = ("middleware x3", "upload 256 KiB")
+"""The server scenarios held to at least 0.95x raw's requests per second."""

@@ -1,7 +1,8 @@
 """One peer's application under uvicorn, for the server driver.
 
-Run as ``python -m benchmarks.serve PEER ROUTES CPU``: pins itself to core ``CPU``,
-builds the peer's application with ``ROUTES`` numbered routes, binds a socket on
+Run as ``python -m benchmarks.serve PEER ROUTES CPU [MIDDLEWARES]``: pins itself to
+core ``CPU``, builds the peer's application with ``ROUTES`` numbered routes (and
+``MIDDLEWARES`` global middlewares), binds a socket on
 127.0.0.1 to a port the kernel picks, prints the port on a line of its own, and
 serves until SIGTERM or SIGINT. uvicorn runs as the issue asks: httptools, uvloop,
 one worker, no access log.
@@ -28,8 +29,9 @@ def pin(cpu: int) -> None:
 
 def main() -> None:
     peer, routes, cpu = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    middlewares = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     pin(cpu)
-    app = PEERS[peer](routes)
+    app = PEERS[peer](routes, middlewares)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((HOST, 0))

@@ -37,10 +37,11 @@ GRACE_SECONDS = 15.0  # beyond a load run's own duration, before it is killed
 
 @dataclass
 class Server:
-    """One peer's application with ``routes`` numbered routes, served by uvicorn."""
+    """One peer's application with ``routes`` numbered routes and ``middlewares``, under uvicorn."""
 
     peer: str
     routes: int
+    middlewares: int
     process: subprocess.Popen[str]
     port: int
 
@@ -51,10 +52,10 @@ def cores() -> tuple[int, int]:
     return available[0], available[-1]
 
 
-def start_server(peer: str, routes: int, cpu: int) -> Server:
+def start_server(peer: str, routes: int, middlewares: int, cpu: int) -> Server:
     """Start ``python -m benchmarks.serve`` and wait for its port."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.serve", peer, str(routes), str(cpu)],
+        [sys.executable, "-m", "benchmarks.serve", peer, str(routes), str(cpu), str(middlewares)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -64,7 +65,7 @@ def start_server(peer: str, routes: int, cpu: int) -> Server:
     except BaseException:
         stop_server(process)
         raise
-    return Server(peer, routes, process, port)
+    return Server(peer, routes, middlewares, process, port)
 
 
 def _read_port(process: subprocess.Popen[str]) -> int:
@@ -100,14 +101,14 @@ def stop_server(process: subprocess.Popen[str]) -> None:
 
 @contextmanager
 def servers(
-    peers: Sequence[str], route_counts: Sequence[int], cpu: int
-) -> Iterator[dict[tuple[str, int], Server]]:
-    """Every peer's application for every route count, stopped on the way out."""
-    started: dict[tuple[str, int], Server] = {}
+    peers: Sequence[str], keys: Sequence[tuple[int, int]], cpu: int
+) -> Iterator[dict[tuple[str, tuple[int, int]], Server]]:
+    """Every peer's application for every (routes, middlewares) key, stopped on the way out."""
+    started: dict[tuple[str, tuple[int, int]], Server] = {}
     try:
         for peer in peers:
-            for routes in route_counts:
-                started[(peer, routes)] = start_server(peer, routes, cpu)
+            for routes, middlewares in keys:
+                started[(peer, (routes, middlewares))] = start_server(peer, routes, middlewares, cpu)
         yield started
     finally:
         for server in started.values():
@@ -277,13 +278,13 @@ def run(
     server_cpu, client_cpu = cores()
     wrk = shutil.which("wrk") if use_wrk else None
     chosen = [scenario for scenario in scenarios if scenario.server]
-    route_counts = sorted({scenario.routes for scenario in chosen})
-    progress(f"starting {len(peers) * len(route_counts)} uvicorn servers on core {server_cpu}")
-    with servers(peers, route_counts, server_cpu) as started:
+    keys = sorted({scenario.app_key for scenario in chosen})
+    progress(f"starting {len(peers) * len(keys)} uvicorn servers on core {server_cpu}")
+    with servers(peers, keys, server_cpu) as started:
         cases: dict[tuple[str, str], Case] = {}
         for scenario in chosen:
             for peer in peers:
-                case = Case(peer, scenario, started[(peer, scenario.routes)])
+                case = Case(peer, scenario, started[(peer, scenario.app_key)])
                 check(case.server, scenario)
                 cases[(scenario.name, peer)] = case
         progress(f"checked {len(cases)} responses; loading from core {client_cpu}")

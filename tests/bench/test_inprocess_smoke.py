@@ -14,7 +14,7 @@ from benchmarks import inprocess
 from benchmarks.apps import available_peers, raw_app
 from benchmarks.scenarios import SCENARIOS, Scenario
 
-PLAIN = [scenario for scenario in SCENARIOS if scenario.name != "stream 100"]
+PLAIN = [scenario for scenario in SCENARIOS if not scenario.name.startswith("stream")]
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +42,7 @@ def test_bareasgi_starts_no_task_on_the_plain_request_path(
 
 def test_a_streamed_body_costs_bareasgi_one_task_at_most(results: inprocess.Results) -> None:
     assert results.cases[("stream 100", "bareasgi")].tasks <= 1
+    assert results.cases[("stream 100 x 1 KiB", "bareasgi")].tasks <= 1
 
 
 def spoil(message: dict[str, Any]) -> dict[str, Any]:
