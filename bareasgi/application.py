@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Set
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast, overload
 
 import anyio
-from typing_extensions import TypeForm
+from typing_extensions import TypeAlias, TypeForm, TypeIs
 
 from .asgi import HttpScope, LifespanEvent, LifespanScope, WebSocketScope
-from .checks import require_async_callable
+from .checks import HTTP_MIDDLEWARE, LIFESPAN_HANDLER, require_async_callable
 from .errors import ClientDisconnect, is_client_disconnect
 from .http import check_headers, close_body, error_response, stream_body
 from .lifespan import serve_lifespan
@@ -17,6 +17,7 @@ from .log import LOGGER, client_text, request_line
 from .middleware import compose, full_response
 from .request_body import DEFAULT_MAX_REQUEST_BODY, RequestBody
 from .routing import ConverterRegistry, HttpTreeRouter, WebSocketTreeRouter
+from .routing.http import not_found_handler
 from .streaming import BytesBody
 from .types import (
     Content,
@@ -24,13 +25,16 @@ from .types import (
     HttpRequestCallback,
     HttpResponse,
     HttpRouter,
+    Info,
     InfoT,
     LifespanHandler,
     Message,
+    RouteMatches,
     Scope,
     ServerReceive,
     ServerSend,
     WebSocket,
+    WebSocketRequestCallback,
     WebSocketRouter,
 )
 from .websocket import serve_websocket
@@ -39,25 +43,33 @@ from .websocket import serve_websocket
 # A handler may declare its scope as the precise TypedDict or as the loose ``Scope``
 # (hence the constrained type variables), its matches as it likes (the router checks
 # a TypedDict against the template), and must take the application's ``info``.
-_HttpScopeT = TypeVar("_HttpScopeT", HttpScope, Scope)
-_WebSocketScopeT = TypeVar("_WebSocketScopeT", WebSocketScope, Scope)
-_LifespanScopeT = TypeVar("_LifespanScopeT", LifespanScope, Scope)
-_LifespanMessageT = TypeVar("_LifespanMessageT", LifespanEvent, Message)
-_MatchesT = TypeVar("_MatchesT")
-_HttpResultT = TypeVar("_HttpResultT", bound=Awaitable[HttpResponse])
-_NoResultT = TypeVar("_NoResultT", bound=Awaitable[None])
-CallbackT = TypeVar("CallbackT")
-
+# Type checkers name these variables when a handler does not fit, so each name says
+# what is expected of the handler.
+HttpScopeOrScope = TypeVar("HttpScopeOrScope", HttpScope, Scope)
+WebSocketScopeOrScope = TypeVar("WebSocketScopeOrScope", WebSocketScope, Scope)
+LifespanScopeOrScope = TypeVar("LifespanScopeOrScope", LifespanScope, Scope)
+LifespanEventOrMessage = TypeVar("LifespanEventOrMessage", LifespanEvent, Message)
+DeclaredMatches = TypeVar("DeclaredMatches")
+AsyncDefReturningHttpResponse = TypeVar(
+    "AsyncDefReturningHttpResponse", bound=Awaitable[HttpResponse]
+)
+AsyncDefReturningNone = TypeVar("AsyncDefReturningNone", bound=Awaitable[None])
+_CallbackT = TypeVar("_CallbackT")
 
 _MAX_CHAINS = 4096
 """Handlers whose middleware chain is kept: far more than routes, but a bound."""
 
-# Safe to share: the headers are a tuple, and a BytesBody can be sent any number of times.
-_NOT_FOUND: HttpResponse = (
-    404,
-    ((b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"9")),
-    BytesBody(b"Not Found"),
-)
+_AnyHttpHandler: TypeAlias = HttpRequestCallback[InfoT, Any]
+_AnyWebSocketHandler: TypeAlias = WebSocketRequestCallback[InfoT, Any]
+
+# How the application calls a router's resolve(): routers written before resolve()
+# always gave a handler may still give None for a path no route has.
+_ResolveHttp: TypeAlias = Callable[
+    [str, str], tuple[HttpRequestCallback[Any, Any] | None, RouteMatches]
+]
+_ResolveWebSocket: TypeAlias = Callable[
+    [str], tuple[WebSocketRequestCallback[Any, Any] | None, RouteMatches]
+]
 
 
 class Application(Generic[InfoT]):
@@ -73,8 +85,30 @@ class Application(Generic[InfoT]):
     outermost. ``max_request_body`` is the most bytes the body readers read when a
     handler calls them without ``max_size`` (default 4 MiB;
     ``max_request_body=UNLIMITED`` lifts it).
+
+    Without ``info`` the application is an ``Application[Info]``: annotating it
+    ``Application[MyInfo]`` without giving a ``MyInfo`` is a type error.
     """
 
+    # Two signatures, so that InfoT is inferred from ``info`` when given, and is the
+    # default ``Info`` (a new dict) when not: ``Application[MyInfo]`` without a
+    # ``MyInfo`` would hand every handler a dict it does not expect.
+    @overload
+    def __init__(
+        self: Application[Info],
+        *,
+        middlewares: list[HttpMiddlewareCallback[Info]] | None = None,
+        http_router: HttpRouter[Info] | None = None,
+        web_socket_router: WebSocketRouter[Info] | None = None,
+        startup_handlers: list[LifespanHandler[Info]] | None = None,
+        shutdown_handlers: list[LifespanHandler[Info]] | None = None,
+        not_found_response: HttpResponse | None = None,
+        info: None = None,
+        converters: Mapping[str, TypeForm[Any]] | None = None,
+        max_request_body: int = DEFAULT_MAX_REQUEST_BODY,
+    ) -> None: ...
+
+    @overload
     def __init__(
         self,
         *,
@@ -83,6 +117,23 @@ class Application(Generic[InfoT]):
         web_socket_router: WebSocketRouter[InfoT] | None = None,
         startup_handlers: list[LifespanHandler[InfoT]] | None = None,
         shutdown_handlers: list[LifespanHandler[InfoT]] | None = None,
+        not_found_response: HttpResponse | None = None,
+        info: InfoT,
+        converters: Mapping[str, TypeForm[Any]] | None = None,
+        max_request_body: int = DEFAULT_MAX_REQUEST_BODY,
+    ) -> None: ...
+
+    # The implementation takes either signature: with the first, InfoT is Info, which
+    # the type of ``self`` says but the parameters cannot (lists and routers are
+    # invariant in their info), hence their ``Any`` here, and only here.
+    def __init__(
+        self,
+        *,
+        middlewares: list[HttpMiddlewareCallback[Any]] | None = None,
+        http_router: HttpRouter[Any] | None = None,
+        web_socket_router: WebSocketRouter[Any] | None = None,
+        startup_handlers: list[LifespanHandler[Any]] | None = None,
+        shutdown_handlers: list[LifespanHandler[Any]] | None = None,
         not_found_response: HttpResponse | None = None,
         info: InfoT | None = None,
         converters: Mapping[str, TypeForm[Any]] | None = None,
@@ -103,12 +154,24 @@ class Application(Generic[InfoT]):
             if web_socket_router is not None
             else WebSocketTreeRouter(self._converters)
         )
-        self._middlewares = _checked_list("middleware", middlewares)
+        self._middlewares: list[HttpMiddlewareCallback[InfoT]] = _checked_list(
+            "middleware", middlewares, HTTP_MIDDLEWARE
+        )
         self._chained_middlewares: list[HttpMiddlewareCallback[InfoT]] = []
         self._chains: dict[HttpRequestCallback[InfoT, Any], HttpRequestCallback[InfoT, Any]] = {}
-        self._startup_handlers = _checked_list("startup handler", startup_handlers)
-        self._shutdown_handlers = _checked_list("shutdown handler", shutdown_handlers)
-        self._not_found = _not_found_handler(not_found_response)
+        self._startup_handlers: list[LifespanHandler[InfoT]] = _checked_list(
+            "startup handler", startup_handlers, LIFESPAN_HANDLER
+        )
+        self._shutdown_handlers: list[LifespanHandler[InfoT]] = _checked_list(
+            "shutdown handler", shutdown_handlers, LIFESPAN_HANDLER
+        )
+        self._not_found = not_found_handler(not_found_response)
+        # The tree routers answer a path no route has themselves: with the
+        # application's not-found response, when one is given.
+        if not_found_response is not None:
+            _hand_not_found(self._http_router, self._not_found)
+        self._resolve_http: _ResolveHttp = self._http_router.resolve
+        self._resolve_websocket: _ResolveWebSocket = self._ws_router.resolve
         # Without ``info`` there is nothing to infer InfoT from, so it takes its default,
         # ``dict[str, Any]``, which a new dict is.
         self._info: InfoT = cast(InfoT, {}) if info is None else info
@@ -167,15 +230,18 @@ class Application(Generic[InfoT]):
     def on_http_request(
         self, methods: Set[str], path: str, *, name: str | None = None
     ) -> Callable[
-        [Callable[[_HttpScopeT, InfoT, _MatchesT, Content], _HttpResultT]],
-        Callable[[_HttpScopeT, InfoT, _MatchesT, Content], _HttpResultT],
+        [Callable[[HttpScopeOrScope, InfoT, DeclaredMatches, Content], AsyncDefReturningHttpResponse]],
+        Callable[[HttpScopeOrScope, InfoT, DeclaredMatches, Content], AsyncDefReturningHttpResponse],
     ]:
         """Decorator: route ``methods`` on ``path`` to the function, and give it back."""
 
         def decorate(
-            handler: Callable[[_HttpScopeT, InfoT, _MatchesT, Content], _HttpResultT],
-        ) -> Callable[[_HttpScopeT, InfoT, _MatchesT, Content], _HttpResultT]:
-            self._http_router.add(methods, path, handler, name=name)
+            handler: Callable[[HttpScopeOrScope, InfoT, DeclaredMatches, Content], AsyncDefReturningHttpResponse],
+        ) -> Callable[[HttpScopeOrScope, InfoT, DeclaredMatches, Content], AsyncDefReturningHttpResponse]:
+            # Whichever scope type it declares, the handler takes an HttpScope, as
+            # HttpRequestCallback asks; pyright does not solve the constrained type
+            # variable to see that, mypy does.
+            self._http_router.add(methods, path, cast(_AnyHttpHandler[InfoT], handler), name=name)
             return handler
 
         return decorate
@@ -183,33 +249,34 @@ class Application(Generic[InfoT]):
     def on_ws_request(
         self, path: str, *, name: str | None = None
     ) -> Callable[
-        [Callable[[_WebSocketScopeT, InfoT, _MatchesT, WebSocket], _NoResultT]],
-        Callable[[_WebSocketScopeT, InfoT, _MatchesT, WebSocket], _NoResultT],
+        [Callable[[WebSocketScopeOrScope, InfoT, DeclaredMatches, WebSocket], AsyncDefReturningNone]],
+        Callable[[WebSocketScopeOrScope, InfoT, DeclaredMatches, WebSocket], AsyncDefReturningNone],
     ]:
         """Decorator: route WebSocket connections on ``path`` to the function, and give it back."""
 
         def decorate(
-            handler: Callable[[_WebSocketScopeT, InfoT, _MatchesT, WebSocket], _NoResultT],
-        ) -> Callable[[_WebSocketScopeT, InfoT, _MatchesT, WebSocket], _NoResultT]:
-            self._ws_router.add(path, handler, name=name)
+            handler: Callable[[WebSocketScopeOrScope, InfoT, DeclaredMatches, WebSocket], AsyncDefReturningNone],
+        ) -> Callable[[WebSocketScopeOrScope, InfoT, DeclaredMatches, WebSocket], AsyncDefReturningNone]:
+            # As in on_http_request: the handler takes a WebSocketScope.
+            self._ws_router.add(path, cast(_AnyWebSocketHandler[InfoT], handler), name=name)
             return handler
 
         return decorate
 
     def on_startup(
-        self, handler: Callable[[_LifespanScopeT, InfoT, _LifespanMessageT], _NoResultT]
-    ) -> Callable[[_LifespanScopeT, InfoT, _LifespanMessageT], _NoResultT]:
+        self, handler: Callable[[LifespanScopeOrScope, InfoT, LifespanEventOrMessage], AsyncDefReturningNone]
+    ) -> Callable[[LifespanScopeOrScope, InfoT, LifespanEventOrMessage], AsyncDefReturningNone]:
         """Decorator: run the function when the server starts, and give it back."""
-        require_async_callable("startup handler", handler)
-        self._startup_handlers.append(handler)
+        require_async_callable("startup handler", handler, LIFESPAN_HANDLER)
+        self._startup_handlers.append(cast(LifespanHandler[InfoT], handler))  # as in on_http_request
         return handler
 
     def on_shutdown(
-        self, handler: Callable[[_LifespanScopeT, InfoT, _LifespanMessageT], _NoResultT]
-    ) -> Callable[[_LifespanScopeT, InfoT, _LifespanMessageT], _NoResultT]:
+        self, handler: Callable[[LifespanScopeOrScope, InfoT, LifespanEventOrMessage], AsyncDefReturningNone]
+    ) -> Callable[[LifespanScopeOrScope, InfoT, LifespanEventOrMessage], AsyncDefReturningNone]:
         """Decorator: run the function when the server stops, and give it back."""
-        require_async_callable("shutdown handler", handler)
-        self._shutdown_handlers.append(handler)
+        require_async_callable("shutdown handler", handler, LIFESPAN_HANDLER)
+        self._shutdown_handlers.append(cast(LifespanHandler[InfoT], handler))  # as in on_http_request
         return handler
 
     async def __call__(self, scope: Scope, receive: ServerReceive, send: ServerSend) -> None:
@@ -229,7 +296,7 @@ class Application(Generic[InfoT]):
         content = RequestBody(receive, self._max_request_body)
         try:
             # Resolving runs the application's own converters: a fault there is a 500.
-            handler, matches = self._http_router.resolve(http_scope["method"], http_scope["path"])
+            handler, matches = self._resolve_http(http_scope["method"], http_scope["path"])
             handler = handler or self._not_found
             if self._middlewares:
                 handler = self._chain(handler)
@@ -288,6 +355,9 @@ class Application(Generic[InfoT]):
         references), and a change starts them anew.
         """
         if self._middlewares != self._chained_middlewares:
+            # The list was changed since the chains were made: check what is in it now.
+            for index, middleware in enumerate(self._middlewares):
+                require_async_callable(f"middleware {index}", middleware, HTTP_MIDDLEWARE)
             self._chained_middlewares = list(self._middlewares)
             self._chains.clear()
         try:
@@ -307,12 +377,12 @@ class Application(Generic[InfoT]):
         if kind == "websocket":
             ws_scope = cast(WebSocketScope, scope)
             try:
-                ws_handler, matches = self._ws_router.resolve(ws_scope["path"])
+                ws_handler, matches = self._resolve_websocket(ws_scope["path"])
             except Exception:  # in the application's own converters: refuse, as for no route
                 LOGGER.exception(
                     "WebSocket %s: resolving the route failed", client_text(ws_scope["path"])
                 )
-                ws_handler, matches = None, {}
+                ws_handler, matches = None, _NO_MATCHES
             await serve_websocket(ws_scope, receive, send, ws_handler, matches, self._info)
         elif kind == "lifespan":
             await serve_lifespan(
@@ -327,39 +397,29 @@ class Application(Generic[InfoT]):
             raise ValueError(f"bareasgi does not serve ASGI scopes of type {kind!r}")
 
 
+_NO_MATCHES: RouteMatches = {}
+
+
+def _hand_not_found(router: object, handler: HttpRequestCallback[object, object]) -> None:
+    """Make ``handler`` the not-found handler of ``router``, if it is a tree router."""
+    if _is_tree_router(router):
+        router.not_found = handler
+
+
+def _is_tree_router(router: object) -> TypeIs[HttpTreeRouter[Any]]:
+    return isinstance(router, HttpTreeRouter)
+
+
 def _registry_of(router: object) -> ConverterRegistry | None:
     registry = getattr(router, "converters", None)
     return registry if isinstance(registry, ConverterRegistry) else None
 
 
-def _checked_list(role: str, callbacks: list[CallbackT] | None) -> list[CallbackT]:
-    """A new list of ``callbacks``, each checked to be an async callable."""
+def _checked_list(
+    role: str, callbacks: list[_CallbackT] | None, parameters: tuple[str, ...]
+) -> list[_CallbackT]:
+    """A new list of ``callbacks``, each checked to be an async callable taking ``parameters``."""
     checked = list(callbacks or ())
     for index, callback in enumerate(checked):
-        require_async_callable(f"{role} {index}", callback)
+        require_async_callable(f"{role} {index}", callback, parameters)
     return checked
-
-
-def _not_found_handler(response: HttpResponse | None) -> HttpRequestCallback[object, object]:
-    """A handler answering ``response`` (default: ``404 Not Found``) every time; checked now."""
-    fixed = response if response is not None else _NOT_FOUND
-    try:
-        _, headers, body, _ = full_response(fixed)
-    except TypeError as error:
-        raise TypeError(f"not_found_response: {error}") from None
-    try:
-        check_headers(headers)
-    except ValueError as error:
-        raise ValueError(f"not_found_response: {error}") from None
-    if body is not None and aiter(body) is body:
-        raise TypeError(
-            "not_found_response: its body is a single-use iterator, so only the first "
-            "request would get it; use text_writer() or bytes_writer(), which can be sent again"
-        )
-
-    async def not_found(
-        scope: HttpScope, info: object, matches: object, content: Content, /
-    ) -> HttpResponse:
-        return fixed
-
-    return not_found

@@ -68,7 +68,7 @@ class LifespanScope(TypedDict):
     state: NotRequired[dict[str, Any]]  # the spec lets the server put anything here
 
 
-AsgiScope: TypeAlias = "HttpScope | WebSocketScope | LifespanScope"
+AsgiScope: TypeAlias = HttpScope | WebSocketScope | LifespanScope
 """Any scope a server calls the application with; narrow on ``scope['type']``."""
 
 # --- HTTP events ---
@@ -203,21 +203,31 @@ class LifespanShutdownFailedEvent(TypedDict):
     message: NotRequired[str]
 
 
-LifespanEvent: TypeAlias = "LifespanStartupEvent | LifespanShutdownEvent"
+LifespanEvent: TypeAlias = LifespanStartupEvent | LifespanShutdownEvent
 """What a lifespan handler is given as its ``message``."""
 
 ReceiveEvent: TypeAlias = (
-    "HttpRequestEvent | HttpDisconnectEvent"
-    " | WebSocketConnectEvent | WebSocketReceiveEvent | WebSocketDisconnectEvent"
-    " | LifespanStartupEvent | LifespanShutdownEvent"
+    HttpRequestEvent
+    | HttpDisconnectEvent
+    | WebSocketConnectEvent
+    | WebSocketReceiveEvent
+    | WebSocketDisconnectEvent
+    | LifespanStartupEvent
+    | LifespanShutdownEvent
 )
 """Any event the application receives."""
 
 SendEvent: TypeAlias = (
-    "HttpResponseStartEvent | HttpResponseBodyEvent | HttpResponsePushEvent"
-    " | WebSocketAcceptEvent | WebSocketSendEvent | WebSocketCloseEvent"
-    " | LifespanStartupCompleteEvent | LifespanStartupFailedEvent"
-    " | LifespanShutdownCompleteEvent | LifespanShutdownFailedEvent"
+    HttpResponseStartEvent
+    | HttpResponseBodyEvent
+    | HttpResponsePushEvent
+    | WebSocketAcceptEvent
+    | WebSocketSendEvent
+    | WebSocketCloseEvent
+    | LifespanStartupCompleteEvent
+    | LifespanStartupFailedEvent
+    | LifespanShutdownCompleteEvent
+    | LifespanShutdownFailedEvent
 )
 """Any event the application sends."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import final
+from typing import cast, final
 
 from .types import Headers
 
@@ -59,8 +59,18 @@ def is_client_disconnect(error: BaseException) -> bool:
     if isinstance(error, ClientDisconnect):
         return True
     members: object = getattr(error, "exceptions", None)
-    return (
-        type(members) is tuple
-        and len(members) > 0
-        and all(isinstance(member, BaseException) and is_client_disconnect(member) for member in members)
+    if type(members) is not tuple:
+        return False
+    group = cast("tuple[object, ...]", members)  # of anything, as far as the types know
+    return len(group) > 0 and all(
+        isinstance(member, BaseException) and is_client_disconnect(member) for member in group
     )
+
+
+class UncheckedMatchesWarning(UserWarning):
+    """A handler's ``matches`` annotation could not be resolved, so its route is unchecked.
+
+    Warned when the route is added; the message names the handler and the name that
+    could not be found. ``warnings.simplefilter("error", UncheckedMatchesWarning)``
+    makes it an error.
+    """

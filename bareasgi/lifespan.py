@@ -6,9 +6,12 @@ import logging
 from collections.abc import Sequence
 
 from .asgi import AsgiReceive, AsgiSend, LifespanEvent, LifespanScope
+from .checks import LIFESPAN_HANDLER, require_async_callable
 from .types import InfoT, LifespanHandler
 
 LOGGER = logging.getLogger("bareasgi")
+
+_ROLE = {"lifespan.startup": "startup handler", "lifespan.shutdown": "shutdown handler"}
 
 
 async def serve_lifespan(
@@ -49,7 +52,9 @@ async def _run(
 ) -> str | None:
     """Run ``handlers`` in order; the first failure's message, logged, or ``None``."""
     try:
-        for handler in handlers:
+        for index, handler in enumerate(handlers):
+            # The lists may have been changed since they were checked: check again.
+            require_async_callable(f"{_ROLE[message['type']]} {index}", handler, LIFESPAN_HANDLER)
             await handler(scope, info, message)
     except Exception as error:
         LOGGER.exception("%s failed", message["type"])

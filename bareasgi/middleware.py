@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from .checks import require_async_callable
-from .asgi import HttpScope
+from typing_extensions import TypeAlias
+
+from .checks import HTTP_HANDLER, HTTP_MIDDLEWARE, require_async_callable
 from .types import (
     Content,
+    Headers,
     HttpChainCallback,
     HttpFullResponse,
     HttpMiddlewareCallback,
@@ -17,7 +19,12 @@ from .types import (
     HttpResponse,
     InfoT,
     MatchesT,
+    PushResponses,
+    Scope,
 )
+
+
+_AnyLength: TypeAlias = tuple[int, Headers | None, Content | None, PushResponses | None]
 
 
 def full_response(response: HttpResponse) -> HttpFullResponse:
@@ -32,7 +39,10 @@ def full_response(response: HttpResponse) -> HttpFullResponse:
         if len(found) == 3:  # the usual (status, headers, body), without padding
             status, headers, body = found
             return status, headers or (), body, None
-        status, headers, body, pushes = (*found, None, None, None)[:4]
+        # One to four items, an int first, each the type its place takes in a typed
+        # handler (a body of another type is refused before the response starts).
+        padded = cast(_AnyLength, (*found, None, None, None)[:4])
+        status, headers, body, pushes = padded
         return status, headers or (), body, pushes
     raise TypeError(
         f"a handler returned {response!r}: expected a status or a tuple "
@@ -43,7 +53,7 @@ def full_response(response: HttpResponse) -> HttpFullResponse:
 def terminal(handler: HttpRequestCallback[InfoT, MatchesT]) -> HttpChainCallback[InfoT]:
     """The handler as the innermost link of a chain: its answer always a 4-tuple."""
 
-    async def call(scope: HttpScope, info: InfoT, matches: Any, content: Content, /) -> HttpFullResponse:
+    async def call(scope: Scope, info: InfoT, matches: Any, content: Content, /) -> HttpFullResponse:
         return full_response(await handler(scope, info, matches, content))
 
     # The chain stands for the handler: its name and annotations (the router reads
@@ -57,7 +67,7 @@ def link(
 ) -> HttpChainCallback[InfoT]:
     """``middleware`` in front of ``handler``."""
 
-    async def call(scope: HttpScope, info: InfoT, matches: Any, content: Content, /) -> HttpFullResponse:
+    async def call(scope: Scope, info: InfoT, matches: Any, content: Content, /) -> HttpFullResponse:
         return full_response(await middleware(scope, info, matches, content, handler))
 
     functools.update_wrapper(call, handler)
@@ -85,6 +95,6 @@ def mw(
     >>> app.http_router.add({'GET'}, '/x', mw(first, second, handler=handler))  # doctest: +SKIP
     """
     for index, middleware in enumerate(middlewares):
-        require_async_callable(f"mw(): middleware {index}", middleware)
-    require_async_callable("mw(): handler", handler)
+        require_async_callable(f"mw(): middleware {index}", middleware, HTTP_MIDDLEWARE)
+    require_async_callable("mw(): handler", handler, HTTP_HANDLER)
     return compose(middlewares, handler)

@@ -21,8 +21,8 @@ class BytesBody:
     def __init__(self, data: bytes, chunk_size: int = -1) -> None:
         if chunk_size == 0:
             raise ValueError("chunk_size must be positive, or negative for a single chunk")
-        self.data = data
-        self.chunk_size = chunk_size
+        self.data: bytes = data
+        self.chunk_size: int = chunk_size
 
     def __aiter__(self) -> AsyncIterator[bytes]:
         return self._chunks()

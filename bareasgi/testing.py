@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from types import TracebackType
 from typing import Any, Generic, TypeVar, final
@@ -32,6 +32,7 @@ from urllib.parse import unquote
 import anyio
 import httpx
 from anyio.abc import TaskGroup
+from typing_extensions import Self
 
 from .types import Scope, ServerReceive, ServerSend
 
@@ -118,7 +119,7 @@ class TestClient(httpx.AsyncClient):
         self._lifespan = _Lifespan(app) if lifespan else None
         self._stack: AsyncExitStack | None = None
 
-    async def __aenter__(self) -> TestClient:
+    async def __aenter__(self) -> Self:
         stack = AsyncExitStack()
         await stack.__aenter__()
         try:
@@ -152,7 +153,7 @@ class TestClient(httpx.AsyncClient):
         *,
         subprotocols: Sequence[str] = (),
         headers: dict[str, str] | None = None,
-    ) -> AsyncIterator[WebSocketSession]:
+    ) -> AsyncGenerator[WebSocketSession, None]:
         """Open a WebSocket to ``path``; raises :class:`WebSocketClosed` if refused.
 
         Leaving the block closes the connection (code 1000) if it is still open,
@@ -220,22 +221,27 @@ class WebSocketSession:
     # --- the application's side ---
 
     async def app_receive(self) -> dict[str, Any]:
+        """The application's ``receive``: the next message from the client."""
         return await self._to_app.get()
 
     async def app_send(self, message: dict[str, Any]) -> None:
+        """The application's ``send``; raises ``OSError`` once the client has closed."""
         if self._client_closed:
             raise OSError("the client has closed the WebSocket")
         self._from_app.put(message)
 
     def app_failed(self, error: BaseException) -> None:
+        """Record that the application raised ``error``, for the client to re-raise."""
         self._app_error = error
 
     def app_finished(self) -> None:
+        """Record that the application has returned: nothing more will come from it."""
         self._from_app.close()
 
     # --- the client's side ---
 
     async def connect(self) -> None:
+        """Ask to connect; raises :class:`WebSocketClosed` if the application refuses."""
         self._to_app.put({"type": "websocket.connect"})
         try:
             message = await self._next()
@@ -293,6 +299,7 @@ class WebSocketSession:
             self._to_app.put({"type": "websocket.disconnect", "code": code})
 
     async def close_if_open(self) -> None:
+        """Close from the client's side unless the connection is already over."""
         await self.close()
 
     async def _next(self) -> dict[str, Any]:

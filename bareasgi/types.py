@@ -16,8 +16,9 @@ from collections.abc import (
     Sequence,
     Set,
 )
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol, Union
 
+from pydantic import BaseModel
 from typing_extensions import TypeAlias, TypeVar
 
 from .asgi import (
@@ -98,6 +99,42 @@ HttpFullResponse: TypeAlias = tuple[int, Headers, Content | None, PushResponses 
 Methods: TypeAlias = Set[str]
 """A set of upper-case HTTP methods, such as ``{'GET', 'HEAD'}``."""
 
+JsonValue: TypeAlias = Union[
+    None, bool, int, float, str, Sequence["JsonValue"], Mapping[str, "JsonValue"]
+]
+"""A value :func:`json.dumps` writes as it is: JSON's scalars, sequences and string-keyed maps."""
+
+
+class DataclassInstance(Protocol):
+    """An instance of any ``@dataclass`` (it has the ``__dataclass_fields__`` they all have)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+
+JsonResponseValue: TypeAlias = Union[JsonValue, BaseModel, DataclassInstance]
+"""What :func:`bareasgi.json_response` takes: a JSON value, a Pydantic model or a dataclass."""
+
+# --- Where handlers are called ---
+# The Protocols below are what users write, and what users call too: a middleware or
+# a test hands a handler the scope it was given. Code typed with the loose ``Scope``
+# (a ``Mapping``) must be able to pass it on, and a handler that declares the precise
+# TypedDict must still fit. Nothing but ``Any`` is both a ``Mapping`` and every
+# TypedDict, so the scope a handler is called with is "the precise TypedDict, or
+# anything": a handler declaring another TypedDict (a WebSocket scope for HTTP) is
+# still refused, since the TypedDict half does not fit it.
+
+HttpScopeArgument: TypeAlias = Union[HttpScope, Any]
+"""The scope an HTTP handler is called with: an :class:`HttpScope`, or a loose ``Scope``."""
+
+WebSocketScopeArgument: TypeAlias = Union[WebSocketScope, Any]
+"""The scope a WebSocket handler is called with: a :class:`WebSocketScope`, or a loose ``Scope``."""
+
+LifespanScopeArgument: TypeAlias = Union[LifespanScope, Any]
+"""The scope a lifespan handler is called with: a :class:`LifespanScope`, or a loose ``Scope``."""
+
+LifespanEventArgument: TypeAlias = Union[LifespanEvent, Any]
+"""The message a lifespan handler is called with: a :data:`LifespanEvent`, or a loose ``Message``."""
+
 # --- Type variables ---
 
 InfoT = TypeVar("InfoT", default=Info)
@@ -118,7 +155,7 @@ class HttpRequestCallback(Protocol[InfoT_contra, MatchesT_contra]):
 
     def __call__(
         self,
-        scope: HttpScope,
+        scope: HttpScopeArgument,
         info: InfoT_contra,
         matches: MatchesT_contra,
         content: Content,
@@ -129,13 +166,14 @@ class HttpRequestCallback(Protocol[InfoT_contra, MatchesT_contra]):
 class HttpChainCallback(Protocol[InfoT_contra]):
     """The handler a middleware calls: it always answers with the full 4-tuple.
 
-    ``matches`` are passed through to the route's handler as they are, whatever type
-    that handler declared for them.
+    It takes the scope as the middleware was given it, precise or loose. ``matches``
+    are passed through to the route's handler as they are, whatever type that
+    handler declared for them.
     """
 
     def __call__(
         self,
-        scope: HttpScope,
+        scope: Scope,
         info: InfoT_contra,
         matches: Any,
         content: Content,
@@ -152,7 +190,7 @@ class HttpMiddlewareCallback(Protocol[InfoT]):
 
     def __call__(
         self,
-        scope: HttpScope,
+        scope: HttpScopeArgument,
         info: InfoT,
         matches: RouteMatches,
         content: Content,
@@ -184,7 +222,7 @@ class WebSocketRequestCallback(Protocol[InfoT_contra, MatchesT_contra]):
 
     def __call__(
         self,
-        scope: WebSocketScope,
+        scope: WebSocketScopeArgument,
         info: InfoT_contra,
         matches: MatchesT_contra,
         web_socket: WebSocket,
@@ -196,7 +234,11 @@ class LifespanHandler(Protocol[InfoT_contra]):
     """A startup or shutdown handler: ``async def handler(scope, info, message) -> None``."""
 
     def __call__(
-        self, scope: LifespanScope, info: InfoT_contra, message: LifespanEvent, /
+        self,
+        scope: LifespanScopeArgument,
+        info: InfoT_contra,
+        message: LifespanEventArgument,
+        /,
     ) -> Awaitable[None]: ...
 
 
@@ -226,7 +268,8 @@ class TextWriter(Protocol):
     def __call__(self, text: str, /, encoding: str = "utf-8", chunk_size: int = -1) -> Content: ...
 
 
-MatchesT = TypeVar("MatchesT")
+MatchesT = TypeVar("MatchesT", default=RouteMatches)
+"""The type a handler declares for its ``matches`` (the router checks a TypedDict)."""
 
 
 class HttpRouter(Protocol[InfoT]):
@@ -244,15 +287,18 @@ class HttpRouter(Protocol[InfoT]):
 
     def resolve(
         self, method: str, path: str
-    ) -> tuple[HttpRequestCallback[InfoT, Any] | None, RouteMatches]:
-        """The handler for a request and its matches; ``None`` when no route fits.
+    ) -> tuple[HttpRequestCallback[InfoT, Any], RouteMatches]:
+        """The handler for a request and its matches.
 
-        The handler takes the matches in whatever type it declared: the router
-        vouches that they fit.
+        Always a handler: for a path no route has, one answering the application's
+        not-found response. It takes the matches in whatever type it declared: the
+        router vouches that they fit.
         """
+        ...
 
     def url_for(self, name: str, /, **values: Any) -> str:
         """The path of the route called ``name``, with ``values`` filled in."""
+        ...
 
 
 class WebSocketRouter(Protocol[InfoT]):
@@ -269,11 +315,17 @@ class WebSocketRouter(Protocol[InfoT]):
 
     def resolve(
         self, path: str
-    ) -> tuple[WebSocketRequestCallback[InfoT, Any] | None, RouteMatches]:
-        """The handler for a connection and its matches; ``None`` when no route fits."""
+    ) -> tuple[WebSocketRequestCallback[InfoT, Any], RouteMatches]:
+        """The handler for a connection and its matches.
+
+        Always a handler: for a path no route has, one refusing the connection
+        (closing it before accepting, which the server answers with 403).
+        """
+        ...
 
     def url_for(self, name: str, /, **values: Any) -> str:
         """The path of the route called ``name``, with ``values`` filled in."""
+        ...
 
 
 __all__ = [
@@ -281,6 +333,7 @@ __all__ = [
     "BodyReader",
     "BodyWriter",
     "Content",
+    "DataclassInstance",
     "Header",
     "Headers",
     "HttpChainCallback",
@@ -290,11 +343,16 @@ __all__ = [
     "HttpResponse",
     "HttpRouter",
     "HttpScope",
+    "HttpScopeArgument",
     "Info",
     "InfoT",
+    "JsonResponseValue",
+    "JsonValue",
     "LifespanEvent",
+    "LifespanEventArgument",
     "LifespanHandler",
     "LifespanScope",
+    "LifespanScopeArgument",
     "Message",
     "Methods",
     "PushResponse",
@@ -311,4 +369,5 @@ __all__ = [
     "WebSocketRequestCallback",
     "WebSocketRouter",
     "WebSocketScope",
+    "WebSocketScopeArgument",
 ]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from typing import Annotated, Any, final
+from typing import Annotated, Any, cast, final
 
 from typing_extensions import TypeForm
 
@@ -124,10 +124,10 @@ def _schema_kinds(schema: Mapping[str, Any]) -> Iterator[str]:
         if isinstance(schema.get(key), Mapping):
             yield from _schema_kinds(schema[key])
     for key in ("choices", "steps", "definitions"):
-        for child in schema.get(key, ()):
-            child = child[0] if isinstance(child, tuple) else child
+        for item in schema.get(key, ()):
+            child = cast(object, item[0] if isinstance(item, tuple) else item)
             if isinstance(child, Mapping):
-                yield from _schema_kinds(child)
+                yield from _schema_kinds(cast("Mapping[str, Any]", child))
 
 
 @final
@@ -197,8 +197,8 @@ class ConverterRegistry:
         if narrow is None:
             raise ValueError(f"type {name!r} takes no format (only {', '.join(FORMATTED)} do)")
         _check_format(format)
-        formatted = Annotated[
-            type_,  # type: ignore[valid-type]  # a type held in a variable: one of FORMATTED
+        formatted: Any = Annotated[
+            type_,  # a type held in a variable: one of FORMATTED
             BeforeValidator(partial(_strptime, format, narrow)),
             PlainSerializer(lambda value: value.strftime(format), return_type=str),
         ]

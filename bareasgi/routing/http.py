@@ -8,20 +8,39 @@ from collections.abc import Set
 from typing import Any, Literal, final
 from urllib.parse import quote
 
-from ..checks import require_async_callable
-from ..errors import TemplateError
-from ..streaming import BytesBody
+from pydantic import ValidationError
+
 from ..asgi import HttpScope
-from ..types import Content, HttpRequestCallback, HttpResponse, InfoT, MatchesT, RouteMatches
+from ..checks import HTTP_HANDLER, require_async_callable
+from ..errors import TemplateError
+from ..http import check_headers
+from ..middleware import full_response
+from ..streaming import BytesBody
+from ..types import (
+    Content,
+    HttpRequestCallback,
+    HttpResponse,
+    InfoT,
+    MatchesT,
+    RouteMatches,
+)
 from .converters import ConverterRegistry
 from .router import Route, TrailingSlash, TreeRouter, toggle_trailing_slash, without_trailing_slash
 from .tree import ConversionFailure
+from .typed_matches import require_handler_kind
 
 # An upper-case HTTP token (RFC 9110, section 5.6.2), such as GET or M-SEARCH.
 _METHOD = re.compile(r"[A-Z][A-Z0-9!#$%&'*+.^_`|~-]*")
 
 ConversionErrorStatus = Literal[400, 404, 422]
 """The status for a path that fits a template but not its variables' types."""
+
+# Safe to share: the headers are a tuple, and a BytesBody can be sent any number of times.
+_NOT_FOUND: HttpResponse = (
+    404,
+    ((b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"9")),
+    BytesBody(b"Not Found"),
+)
 
 
 @final
@@ -34,7 +53,8 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
     the path matches but not the method it gives a handler answering 405 with an
     ``allow`` header; with ``conversion_error_status`` 400 or 422, a path that fits a
     template but not its types gets a handler answering that status with a JSON body
-    naming each variable and the reason.
+    naming each variable and the reason. A path no route has gets :attr:`not_found`:
+    a plain 404, which ``Application(not_found_response=...)`` replaces.
     """
 
     def __init__(
@@ -50,6 +70,8 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
                 f"conversion_error_status must be 400, 404 or 422, not {conversion_error_status!r}"
             )
         self.conversion_error_status = conversion_error_status
+        self.not_found: HttpRequestCallback[InfoT, Any] = _NOT_FOUND_HANDLER
+        """What :meth:`resolve` gives for a path no route has."""
 
     def add(
         self,
@@ -63,7 +85,8 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
 
         Raises :class:`~bareasgi.errors.TemplateError` naming the template for a bad
         template, or for a method already routed on it; ``TypeError`` for methods
-        that are not a set of strings and for a callback that is not ``async``.
+        that are not a set of strings, and for a callback that is not ``async``, does
+        not take four parameters, or is annotated as a WebSocket handler.
         """
         given: object = methods  # checked as any object: callers are not always typed
         if isinstance(given, str) or not isinstance(given, Set) or not given:
@@ -75,16 +98,17 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
                 raise TemplateError(
                     f"{path!r}: method {method!r} must be an upper-case name such as 'GET'"
                 )
-        require_async_callable(f"{path!r}: handler", callback)
+        require_async_callable(f"{path!r}: handler", callback, HTTP_HANDLER)
+        require_handler_kind(f"{path!r}: handler", callback, "http")
         self._add(sorted(methods), path, callback, name)
 
     def resolve(
         self, method: str, path: str
-    ) -> tuple[HttpRequestCallback[InfoT, Any] | None, RouteMatches]:
+    ) -> tuple[HttpRequestCallback[InfoT, Any], RouteMatches]:
         """The handler for ``method`` on ``path``, and the route's converted variables.
 
-        ``None`` when no route has the path (the application then sends its
-        not-found response).
+        For a path no route has, :attr:`not_found` (the application's not-found
+        response) and no matches.
         """
         static = self._tree.static.get(path)  # the usual case first: no variables, method routed
         if static is not None and method in static:
@@ -100,14 +124,14 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
                 return _redirect_to_other_slash, {}
         if self.conversion_error_status != 404:
             return self._conversion_error(path), matches
-        return None, matches  # the empty matches of the miss: no need for another
+        return self.not_found, matches  # the empty matches of the miss: no need for another
 
-    def _conversion_error(self, path: str) -> HttpRequestCallback[object, object] | None:
+    def _conversion_error(self, path: str) -> HttpRequestCallback[InfoT, Any]:
         if self.trailing_slash == "lenient":
             path = without_trailing_slash(path)
         explained = self._tree.explain(path)
         if explained is None:
-            return None
+            return self.not_found
         routes, failures = explained
         route = next(iter(routes.values()))
         body = json.dumps({"detail": [_describe(route, failure) for failure in failures]})
@@ -118,12 +142,13 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
         )
 
 
-def _describe(route: Route[HttpRequestCallback[InfoT, Any]], failure: ConversionFailure) -> dict[str, Any]:
+def _describe(
+    route: Route[HttpRequestCallback[InfoT, Any]], failure: ConversionFailure
+) -> dict[str, Any]:
     variable = route.template.segments[failure.position]
     name = variable.name if not isinstance(variable, str) else variable
     reason = failure.error
-    errors = getattr(reason, "errors", None)
-    message = errors()[0]["msg"] if callable(errors) else str(reason)
+    message = reason.errors()[0]["msg"] if isinstance(reason, ValidationError) else str(reason)
     return {
         "variable": name,
         "type": failure.converter.type_name,
@@ -132,7 +157,9 @@ def _describe(route: Route[HttpRequestCallback[InfoT, Any]], failure: Conversion
     }
 
 
-def _fixed_response(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> HttpRequestCallback[object, object]:
+def _fixed_response(
+    status: int, headers: list[tuple[bytes, bytes]], body: bytes
+) -> HttpRequestCallback[object, object]:
     headers = [*headers, (b"content-length", str(len(body)).encode("ascii"))]
 
     async def respond(
@@ -143,7 +170,41 @@ def _fixed_response(status: int, headers: list[tuple[bytes, bytes]], body: bytes
     return respond
 
 
-def _method_not_allowed(routes: dict[str, Route[HttpRequestCallback[InfoT, Any]]]) -> HttpRequestCallback[object, object]:
+def not_found_handler(response: HttpResponse | None = None) -> HttpRequestCallback[object, object]:
+    """A handler answering ``response`` (default: ``404 Not Found``) every time; checked now.
+
+    Raises ``TypeError`` for a response that is not one of the response forms, or
+    whose body could be sent only once.
+    """
+    fixed = response if response is not None else _NOT_FOUND
+    try:
+        _, headers, body, _ = full_response(fixed)
+    except TypeError as error:
+        raise TypeError(f"not_found_response: {error}") from None
+    try:
+        check_headers(headers)
+    except ValueError as error:
+        raise ValueError(f"not_found_response: {error}") from None
+    if body is not None and aiter(body) is body:
+        raise TypeError(
+            "not_found_response: its body is a single-use iterator, so only the first "
+            "request would get it; use text_writer() or bytes_writer(), which can be sent again"
+        )
+
+    async def not_found(
+        scope: HttpScope, info: object, matches: object, content: Content, /
+    ) -> HttpResponse:
+        return fixed
+
+    return not_found
+
+
+_NOT_FOUND_HANDLER = not_found_handler()
+
+
+def _method_not_allowed(
+    routes: dict[str, Route[HttpRequestCallback[InfoT, Any]]],
+) -> HttpRequestCallback[object, object]:
     allowed = set(routes)
     if "GET" in allowed:
         allowed.add("HEAD")

@@ -57,7 +57,9 @@ class TreeRouter(Generic[H]):
                 f"trailing_slash must be one of {', '.join(_TRAILING_SLASH_CHOICES)}, "
                 f"not {trailing_slash!r}"
             )
-        self.converters = converters if converters is not None else ConverterRegistry()
+        self.converters: ConverterRegistry = (
+            converters if converters is not None else ConverterRegistry()
+        )
         self.trailing_slash: TrailingSlash = trailing_slash
         self._tree: Tree[Route[H]] = Tree()
         self._named: dict[str, Route[H]] = {}

@@ -60,7 +60,7 @@ class Template:
         unknown = sorted(set(values) - names)
         if unknown:
             raise ValueError(f"{self.text!r}: no variable named {', '.join(map(repr, unknown))}")
-        parts = []
+        parts: list[str] = []
         for segment in self.segments:
             if isinstance(segment, str):
                 parts.append(quote(segment))

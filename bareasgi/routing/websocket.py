@@ -2,21 +2,46 @@
 
 from __future__ import annotations
 
-from typing import final
+from typing import Any, final
 
-from ..checks import require_async_callable
-from typing import Any
-
-from ..types import InfoT, MatchesT, RouteMatches, WebSocketRequestCallback
-from .router import TreeRouter
+from ..asgi import WebSocketScope
+from ..checks import WEBSOCKET_HANDLER, require_async_callable
+from ..types import (
+    InfoT,
+    MatchesT,
+    RouteMatches,
+    WebSocket,
+    WebSocketRequestCallback,
+)
+from .converters import ConverterRegistry
+from .router import TrailingSlash, TreeRouter
+from .typed_matches import require_handler_kind
 
 # WebSocket routes have no method; they are stored under this key.
 _KEY = "WEBSOCKET"
 
 
+async def refuse(scope: WebSocketScope, info: object, matches: object, web_socket: WebSocket, /) -> None:
+    """Refuse the connection: closed before it is accepted, which the server answers with 403."""
+    await web_socket.close()
+
+
 @final
 class WebSocketTreeRouter(TreeRouter[WebSocketRequestCallback[InfoT, Any]]):
-    """The default WebSocket router, resolving paths as the HTTP router does."""
+    """The default WebSocket router, resolving paths as the HTTP router does.
+
+    A path no route has gets :attr:`not_found`, which refuses the connection.
+    """
+
+    def __init__(
+        self,
+        converters: ConverterRegistry | None = None,
+        *,
+        trailing_slash: TrailingSlash = "strict",
+    ) -> None:
+        super().__init__(converters, trailing_slash=trailing_slash)
+        self.not_found: WebSocketRequestCallback[InfoT, Any] = refuse
+        """What :meth:`resolve` gives for a path no route has."""
 
     def add(
         self,
@@ -25,13 +50,20 @@ class WebSocketTreeRouter(TreeRouter[WebSocketRequestCallback[InfoT, Any]]):
         *,
         name: str | None = None,
     ) -> None:
-        """Route the template ``path`` to ``callback``; a bad or repeated template raises."""
-        require_async_callable(f"{path!r}: WebSocket handler", callback)
+        """Route the template ``path`` to ``callback``; a bad or repeated template raises.
+
+        ``TypeError`` for a callback that is not ``async``, does not take four
+        parameters, or is annotated as an HTTP handler.
+        """
+        require_async_callable(f"{path!r}: WebSocket handler", callback, WEBSOCKET_HANDLER)
+        require_handler_kind(f"{path!r}: WebSocket handler", callback, "websocket")
         self._add([_KEY], path, callback, name)
 
-    def resolve(
-        self, path: str
-    ) -> tuple[WebSocketRequestCallback[InfoT, Any] | None, RouteMatches]:
-        """The handler for ``path`` and the route's converted variables; ``None`` if no route."""
+    def resolve(self, path: str) -> tuple[WebSocketRequestCallback[InfoT, Any], RouteMatches]:
+        """The handler for ``path`` and the route's converted variables.
+
+        For a path no route has, :attr:`not_found` (refusing the connection) and no
+        matches.
+        """
         route, matches, _ = self._find(path, _KEY, "")
-        return (route.handler, matches) if route is not None else (None, {})
+        return (route.handler, matches) if route is not None else (self.not_found, {})

@@ -152,7 +152,7 @@ def test_offset_of_a_datetime_is_kept() -> None:
 def test_builtin_type_refuses(type_name: str, segment: str) -> None:
     router = HttpTreeRouter()
     router.add({"GET"}, f"/v/<value:{type_name}>", make_handler())
-    assert router.resolve("GET", f"/v/{segment}") == (None, {})
+    assert router.resolve("GET", f"/v/{segment}") == (router.not_found, {})
 
 
 @pytest.mark.parametrize(
@@ -188,7 +188,7 @@ def test_format_is_a_strptime_format(template: str, segment: str, expected: obje
     router.add({"GET"}, f"/v/{template}", handler)
     found, matches = router.resolve("GET", f"/v/{segment}")
     if expected is None:
-        assert (found, matches) == (None, {})
+        assert (found, matches) == (router.not_found, {})
     else:
         assert found is handler
         assert list(matches.values()) == [expected]
@@ -244,7 +244,7 @@ def test_registered_type_converts(type_: Any, segment: str, expected: object) ->
     router.add({"GET"}, "/v/<value:custom>", handler)
     found, matches = router.resolve("GET", f"/v/{segment}")
     if expected is None:
-        assert (found, matches) == (None, {})
+        assert (found, matches) == (router.not_found, {})
     else:
         assert found is handler
         assert matches == {"value": expected}
@@ -317,7 +317,7 @@ def test_a_name_is_registered_once() -> None:
         registry.add("slug", str)
     router = HttpTreeRouter(registry)
     router.add({"GET"}, "/p/<s:slug>", make_handler())
-    assert router.resolve("GET", "/p/UPPER") == (None, {})
+    assert router.resolve("GET", "/p/UPPER") == (router.not_found, {})
 
 
 @pytest.mark.parametrize(
@@ -334,9 +334,9 @@ def test_application_converters_serve_both_routers() -> None:
     app.http_router.add({"GET"}, "/post/<name:slug>", handler)
     app.ws_router.add("/live/<name:slug>", ws_handler)
     assert app.http_router.resolve("GET", "/post/a-b") == (handler, {"name": "a-b"})
-    assert app.http_router.resolve("GET", "/post/A") == (None, {})
+    assert app.http_router.resolve("GET", "/post/A") == (app.http_router.not_found, {})
     assert app.ws_router.resolve("/live/a-b") == (ws_handler, {"name": "a-b"})
-    assert app.ws_router.resolve("/live/A") == (None, {})
+    assert app.ws_router.resolve("/live/A") == (app.ws_router.not_found, {})
 
 
 def test_add_converter_serves_both_routers() -> None:

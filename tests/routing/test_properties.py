@@ -175,11 +175,11 @@ PATHS = st.lists(SEGMENTS, max_size=6).map(lambda segments: "/" + "/".join(segme
 def test_any_path_resolves_or_misses(method: str, path: str) -> None:
     for router, names in ROUTERS:
         handler, matches = router.resolve(method, path)
-        if handler is None:
+        if handler is router.not_found:
             assert matches == {}
         elif handler in names:
             assert set(matches) == names[handler]
         else:  # one the router made: a 405, a redirect or a conversion error
             assert matches == {}
     ws_handler, ws_matches = WS_ROUTER.resolve(path)
-    assert ws_handler is not None or ws_matches == {}
+    assert ws_handler is not WS_ROUTER.not_found or ws_matches == {}

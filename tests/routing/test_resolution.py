@@ -166,7 +166,7 @@ def test_method_not_allowed_answers_the_same_every_time() -> None:
 def test_no_405_when_no_route_has_the_path(methods: set[str], path: str) -> None:
     router = HttpTreeRouter()
     router.add(methods, "/x/<id:int>", make_handler())
-    assert router.resolve("DELETE", path) == (None, {})
+    assert router.resolve("DELETE", path) == (router.not_found, {})
 
 
 def test_head_is_served_by_get() -> None:
@@ -207,7 +207,7 @@ def test_lenient_trailing_slash() -> None:
     assert router.resolve("GET", "/user/5") == (user, {"id": 5})
     assert router.resolve("GET", "/user/5/") == (user, {"id": 5})
     assert router.resolve("GET", "/") == (root, {})
-    assert router.resolve("GET", "/foo//") == (None, {})
+    assert router.resolve("GET", "/foo//") == (router.not_found, {})
 
 
 def test_lenient_trailing_slash_makes_both_forms_one_route() -> None:
@@ -267,9 +267,9 @@ def test_redirect_only_when_the_other_form_exists() -> None:
     foo = make_handler()
     router.add({"GET"}, "/foo/", foo)
     assert router.resolve("GET", "/foo/") == (foo, {})
-    assert router.resolve("GET", "/bar") == (None, {})
-    assert router.resolve("GET", "/bar/") == (None, {})
-    assert router.resolve("GET", "/") == (None, {})
+    assert router.resolve("GET", "/bar") == (router.not_found, {})
+    assert router.resolve("GET", "/bar/") == (router.not_found, {})
+    assert router.resolve("GET", "/") == (router.not_found, {})
 
 
 @pytest.mark.parametrize("status", [400, 422])
@@ -323,13 +323,13 @@ def test_conversion_error_of_a_registered_type() -> None:
 def test_no_conversion_error_without_a_template_of_that_shape(status: Any, path: str) -> None:
     router = HttpTreeRouter(conversion_error_status=status)
     router.add({"GET"}, "/user/<id:int>", make_handler())
-    assert router.resolve("GET", path) == (None, {})
+    assert router.resolve("GET", path) == (router.not_found, {})
 
 
 def test_conversion_error_is_404_by_default() -> None:
     router = HttpTreeRouter()
     router.add({"GET"}, "/user/<id:int>", make_handler())
-    assert router.resolve("GET", "/user/abc") == (None, {})
+    assert router.resolve("GET", "/user/abc") == (router.not_found, {})
 
 
 def test_conversion_error_when_the_other_template_matches() -> None:
@@ -363,10 +363,10 @@ def test_websocket_router_resolves_like_the_http_router() -> None:
     router.add("/files/{rest:path}", files)
     assert router.resolve("/chat/7") == (room, {"id": 7})
     assert router.resolve("/chat/lobby") == (lobby, {})
-    assert router.resolve("/chat/x") == (None, {})
-    assert router.resolve("/chat/7/") == (None, {})
+    assert router.resolve("/chat/x") == (router.not_found, {})
+    assert router.resolve("/chat/7/") == (router.not_found, {})
     assert router.resolve("/files/a/b") == (files, {"rest": "a/b"})
-    assert router.resolve("/nothing") == (None, {})
+    assert router.resolve("/nothing") == (router.not_found, {})
 
 
 def test_websocket_router_lenient_trailing_slash() -> None:
@@ -381,5 +381,5 @@ def test_http_and_websocket_routers_are_separate() -> None:
     http, ws = HttpTreeRouter(), WebSocketTreeRouter()
     http.add({"GET"}, "/x", make_handler())
     ws.add("/y", make_ws_handler())
-    assert ws.resolve("/x") == (None, {})
-    assert http.resolve("GET", "/y") == (None, {})
+    assert ws.resolve("/x") == (ws.not_found, {})
+    assert http.resolve("GET", "/y") == (http.not_found, {})

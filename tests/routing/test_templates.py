@@ -121,7 +121,7 @@ def test_template_matches(template: str, path: str, expected: dict[str, Any]) ->
 def test_template_does_not_match(template: str, path: str) -> None:
     router = HttpTreeRouter()
     router.add({"GET"}, template, make_handler())
-    assert router.resolve("GET", path) == (None, {})
+    assert router.resolve("GET", path) == (router.not_found, {})
 
 
 def test_trailing_slash_forms_are_separate_routes_by_default() -> None:
@@ -294,7 +294,7 @@ def test_methods_must_be_a_non_empty_set(methods: Any) -> None:
     router = HttpTreeRouter()
     with pytest.raises(TypeError, match="methods must be a non-empty set"):
         router.add(methods, "/x", make_handler())
-    assert router.resolve("GET", "/x") == (None, {})
+    assert router.resolve("GET", "/x") == (router.not_found, {})
 
 
 @pytest.mark.parametrize(
@@ -338,7 +338,7 @@ def test_http_handler_must_be_async(handler: Any) -> None:
     router = HttpTreeRouter()
     with pytest.raises(TypeError, match="'/x': handler"):
         router.add({"GET"}, "/x", handler)
-    assert router.resolve("GET", "/x") == (None, {})
+    assert router.resolve("GET", "/x") == (router.not_found, {})
 
 
 def test_websocket_handler_must_be_async() -> None:
@@ -346,7 +346,7 @@ def test_websocket_handler_must_be_async() -> None:
     handler: Any = _sync_handler
     with pytest.raises(TypeError, match="'_sync_handler' must be declared 'async def'"):
         router.add("/ws", handler)
-    assert router.resolve("/ws") == (None, {})
+    assert router.resolve("/ws") == (router.not_found, {})
 
 
 def test_an_object_with_async_call_is_a_handler() -> None:
@@ -364,7 +364,7 @@ def test_route_names_are_unique() -> None:
     assert "'/b'" in str(raised.value)
     assert "'page'" in str(raised.value)
     assert "'/a'" in str(raised.value)
-    assert router.resolve("GET", "/b") == (None, {})
+    assert router.resolve("GET", "/b") == (router.not_found, {})
 
 
 @pytest.mark.parametrize("value", ["sideways", ""], ids=["unknown", "empty"])

@@ -110,7 +110,7 @@ def test_disagreeing_templates_are_refused_naming_the_difference(
     with pytest.raises(TemplateError) as raised:
         app.http_router.add({"GET"}, template, handler)
     assert message in str(raised.value)
-    assert app.http_router.resolve("GET", "/user/1") == (None, {})
+    assert app.http_router.resolve("GET", "/user/1") == (app.http_router.not_found, {})
 
 
 def test_the_check_sees_through_mw() -> None:

@@ -53,4 +53,4 @@ app.ws_router.add("/e", http_handler)  # E: Argument 2 to "add"
 app.http_router.add("GET", "/f", http_handler)  # E: Argument 1 to "add"
 app.on_http_request({"GET"}, "/g")(ws_handler)  # E: Argument 1
 app.on_ws_request("/h")(http_handler)  # E: Argument 1
-app.on_http_request({"GET"}, "/i")(not_async)  # E: Value of type variable "_HttpResultT"
+app.on_http_request({"GET"}, "/i")(not_async)  # E: Value of type variable "AsyncDefReturningHttpResponse"
