@@ -19,3 +19,6 @@ test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python -m pytest
 	$(BIN)/python -m mypy bareasgi tests examples benchmarks
+	@# pyright strict over the package (settings: pyrightconfig.json); docs/typing.md
+	@# says how to read and fix what it reports.
+	$(BIN)/basedpyright --pythonpath $(BIN)/python

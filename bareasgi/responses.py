@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from .streaming import BytesBody
-from .types import Content, Headers
+from .types import Content, Headers, JsonResponseValue
 
 _TEXT_PLAIN_UTF8 = b"text/plain; charset=utf-8"
 
@@ -37,9 +37,12 @@ def text_response(
     return bytes_response(status, headers, text.encode(encoding), content_type)
 
 
-def json_response(status: int, headers: Headers | None, obj: object) -> tuple[int, Headers, Content]:
+def json_response(
+    status: int, headers: Headers | None, obj: JsonResponseValue
+) -> tuple[int, Headers, Content]:
     """An ``application/json`` response of ``obj``, serialised with :func:`json.dumps`.
 
-    ``obj`` is anything ``json.dumps`` accepts.
+    ``obj`` is a JSON value (typed, so that a coroutine left un-awaited is a type
+    error, not a 500).
     """
     return bytes_response(status, headers, json.dumps(obj).encode(), b"application/json")

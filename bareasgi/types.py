@@ -111,8 +111,14 @@ class DataclassInstance(Protocol):
     __dataclass_fields__: ClassVar[dict[str, Any]]
 
 
-JsonResponseValue: TypeAlias = Union[JsonValue, BaseModel, DataclassInstance]
-"""What :func:`bareasgi.json_response` takes: a JSON value, a Pydantic model or a dataclass."""
+JsonResponseValue: TypeAlias = Union[
+    JsonValue, Mapping[str, object], Sequence[Mapping[str, object]], BaseModel, DataclassInstance
+]
+"""What :func:`bareasgi.json_response` takes: a JSON value, a Pydantic model or a dataclass.
+
+A ``TypedDict`` (which is a ``Mapping[str, object]`` to type checkers, not a mapping of
+JSON values), or a list of them, is taken as it is.
+"""
 
 # --- Where handlers are called ---
 # The Protocols below are what users write, and what users call too: a middleware or

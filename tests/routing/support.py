@@ -7,8 +7,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from bareasgi import Content, HttpRequestCallback, HttpResponse, HttpScope, Info, RouteMatches
-from bareasgi import WebSocket, WebSocketRequestCallback, WebSocketScope
+from typing import Any
+
+from bareasgi import Application, Content, HttpRequestCallback, HttpResponse, HttpScope, Info, RouteMatches
+from bareasgi import HttpTreeRouter, WebSocket, WebSocketRequestCallback, WebSocketScope, WebSocketTreeRouter
 
 
 def make_handler() -> HttpRequestCallback:
@@ -31,6 +33,20 @@ def make_ws_handler() -> WebSocketRequestCallback:
         await web_socket.close()
 
     return handler
+
+
+def not_found_of(app: Application[Any]) -> HttpRequestCallback[Any, Any]:
+    """What the application's HTTP tree router gives for a path no route has."""
+    router = app.http_router
+    assert isinstance(router, HttpTreeRouter)
+    return router.not_found
+
+
+def ws_not_found_of(app: Application[Any]) -> WebSocketRequestCallback[Any, Any]:
+    """What the application's WebSocket tree router gives for a path no route has."""
+    router = app.ws_router
+    assert isinstance(router, WebSocketTreeRouter)
+    return router.not_found
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from bareasgi import Application, ConverterError, ConverterRegistry, HttpTreeRouter, TemplateError
 
-from .support import make_handler, make_ws_handler
+from .support import make_handler, make_ws_handler, not_found_of, ws_not_found_of
 
 UTC = datetime.timezone.utc
 PLUS_ONE = datetime.timezone(datetime.timedelta(hours=1))
@@ -334,9 +334,9 @@ def test_application_converters_serve_both_routers() -> None:
     app.http_router.add({"GET"}, "/post/<name:slug>", handler)
     app.ws_router.add("/live/<name:slug>", ws_handler)
     assert app.http_router.resolve("GET", "/post/a-b") == (handler, {"name": "a-b"})
-    assert app.http_router.resolve("GET", "/post/A") == (app.http_router.not_found, {})
+    assert app.http_router.resolve("GET", "/post/A") == (not_found_of(app), {})
     assert app.ws_router.resolve("/live/a-b") == (ws_handler, {"name": "a-b"})
-    assert app.ws_router.resolve("/live/A") == (app.ws_router.not_found, {})
+    assert app.ws_router.resolve("/live/A") == (ws_not_found_of(app), {})
 
 
 def test_add_converter_serves_both_routers() -> None:

@@ -23,6 +23,8 @@ from bareasgi import (
     mw,
 )
 
+from .support import not_found_of
+
 
 class UserMatches(TypedDict):
     id: int
@@ -110,7 +112,7 @@ def test_disagreeing_templates_are_refused_naming_the_difference(
     with pytest.raises(TemplateError) as raised:
         app.http_router.add({"GET"}, template, handler)
     assert message in str(raised.value)
-    assert app.http_router.resolve("GET", "/user/1") == (app.http_router.not_found, {})
+    assert app.http_router.resolve("GET", "/user/1") == (not_found_of(app), {})
 
 
 def test_the_check_sees_through_mw() -> None:
