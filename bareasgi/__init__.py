@@ -6,7 +6,7 @@ status or a ``(status, headers, body, pushes)`` tuple.
 """
 
 from .application import Application
-from .errors import ClientDisconnect, ConverterError, HttpError, TemplateError
+from .errors import ClientDisconnect, ConverterError, HttpError, TemplateError, UncheckedMatchesWarning
 from .middleware import mw
 from .responses import bytes_response, json_response, text_response
 from .routing import ConverterRegistry, HttpTreeRouter, WebSocketTreeRouter
@@ -79,6 +79,7 @@ __all__ = [
     "TemplateError",
     "TextReader",
     "TextWriter",
+    "UncheckedMatchesWarning",
     "WebSocket",
     "WebSocketRequestCallback",
     "WebSocketRouter",

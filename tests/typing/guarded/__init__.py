@@ -1,0 +1,1 @@
+"""Handlers whose annotations name types imported only under ``if TYPE_CHECKING:``."""
