@@ -9,7 +9,7 @@ from .application import Application
 from .errors import ClientDisconnect, ConverterError, HttpError, TemplateError, UncheckedMatchesWarning
 from .middleware import mw
 from .responses import bytes_response, json_response, text_response
-from .routing import ConverterRegistry, HttpTreeRouter, WebSocketTreeRouter
+from .routing import ConverterRegistry, HttpTreeRouter, RouteHandle, WebSocketTreeRouter
 from .request_body import DEFAULT_MAX_REQUEST_BODY, UNLIMITED, body_limit, bytes_reader, text_reader
 from .streaming import bytes_writer, text_writer
 from .types import (
@@ -73,6 +73,7 @@ __all__ = [
     "PushResponse",
     "PushResponses",
     "Receive",
+    "RouteHandle",
     "RouteMatches",
     "Scope",
     "Send",

@@ -17,7 +17,9 @@ from .log import LOGGER, client_text, request_line
 from .middleware import compose, full_response
 from .request_body import DEFAULT_MAX_REQUEST_BODY, RequestBody
 from .routing import ConverterRegistry, HttpTreeRouter, WebSocketTreeRouter
+from .routing.handle import RouteHandle, RouteMatchesT
 from .routing.http import not_found_handler
+from .routing.router import TreeRouter
 from .streaming import BytesBody
 from .types import (
     Content,
@@ -216,6 +218,28 @@ class Application(Generic[InfoT]):
     def shutdown_handlers(self) -> list[LifespanHandler[InfoT]]:
         """The handlers run in order when the server stops; the list may be changed."""
         return self._shutdown_handlers
+
+    def route_of(
+        self, handler: Callable[[Any, Any, RouteMatchesT, Any], Awaitable[object]], /
+    ) -> RouteHandle[RouteMatchesT]:
+        """The route ``handler`` is on, typed by its ``matches``: ``route_of(h).url({...})``.
+
+        A type checker then checks the values given to ``url()`` against the
+        handler's matches ``TypedDict``, where ``url_for`` takes any keywords. Looks in
+        both routers, where they are bareasgi's tree routers. Raises ``LookupError``
+        for a handler that is not routed there, and ``ValueError`` for one routed on
+        several templates.
+        """
+        for router in (self._http_router, self._ws_router):
+            if isinstance(router, TreeRouter):
+                template = router.template_of(handler)
+                if template is not None:
+                    return RouteHandle(template)
+        name = getattr(handler, "__qualname__", repr(handler))
+        raise LookupError(
+            f"{name!r} is not routed in the application's routers: add it to one first "
+            "(route_of() finds routes in bareasgi's own routers only)"
+        )
 
     def add_converter(self, name: str, type_: TypeForm[Any]) -> None:
         """Make ``name`` usable as a template type (``/post/<slug:name>``) in both routers.

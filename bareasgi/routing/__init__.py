@@ -1,6 +1,7 @@
 """Routing: path templates with converted variables, resolved through a segment tree."""
 
 from .converters import Converter, ConverterRegistry
+from .handle import RouteHandle
 from .http import ConversionErrorStatus, HttpTreeRouter
 from .router import TrailingSlash
 from .template import Template, Variable, parse
@@ -11,6 +12,7 @@ __all__ = [
     "Converter",
     "ConverterRegistry",
     "HttpTreeRouter",
+    "RouteHandle",
     "Template",
     "TrailingSlash",
     "Variable",

@@ -270,3 +270,42 @@ def test_a_local_typeddict_referenced_by_the_handler_is_checked() -> None:
 
 def _empty() -> Content:
     return bytes_writer(b"")
+
+
+# --- route handles: a route's URL from its handler ---
+
+
+class BookMatches(TypedDict):
+    slug: str
+
+
+async def get_book(scope: HttpScope, info: Info, matches: BookMatches, content: Content) -> int:
+    return 204
+
+
+async def test_a_route_handle_builds_the_path_that_resolves_back() -> None:
+    app = Application()
+    app.http_router.add({"GET"}, "/books/<slug>", get_book)
+    app.ws_router.add("/live/<slug>", live)
+    handle = app.route_of(get_book)
+    assert handle.template == "/books/<slug>"
+    assert handle.url({"slug": "war & peace"}) == "/books/war%20%26%20peace"
+    assert app.http_router.resolve("GET", "/books/war & peace") == (get_book, {"slug": "war & peace"})
+    assert app.route_of(live).url({"slug": "x"}) == "/live/x"
+
+
+def test_a_route_handle_is_refused_for_a_handler_not_routed_or_routed_twice() -> None:
+    app = Application()
+    with pytest.raises(LookupError, match=r"'get_book' is not routed"):
+        app.route_of(get_book)
+    app.http_router.add({"GET"}, "/books/<slug>", get_book)
+    app.http_router.add({"GET"}, "/b/<slug>", get_book)
+    with pytest.raises(ValueError, match=r"routed on '/books/<slug>', '/b/<slug>': name the routes"):
+        app.route_of(get_book)
+
+
+def test_a_route_handle_refuses_values_the_type_checker_did_not_see() -> None:
+    app = Application()
+    app.http_router.add({"GET"}, "/page/<n:int>", hello)
+    with pytest.raises(ValueError, match=r"bad value for 'n'"):
+        app.route_of(hello).url({"n": "seven"})
