@@ -86,7 +86,7 @@ async def test_unlimited_lifts_the_limit() -> None:
 @pytest.mark.parametrize("value", [-1, 1.5, "10", None])
 def test_a_limit_that_is_not_a_size_is_refused_at_once(value: object) -> None:
     with pytest.raises(ValueError, match="max_request_body"):
-        Application(max_request_body=value)  # type: ignore[arg-type]  # the mistake under test
+        Application(max_request_body=value)  # type: ignore[call-overload]  # the mistake under test
 
 
 def lazy_receive(count: int, make: Callable[[int], bytes]) -> tuple[Callable[[], Message], list[int]]:
