@@ -65,8 +65,8 @@ class TreeRouter(Generic[H]):
         self._named: dict[str, Route[H]] = {}
         # The TypedDict each handler declares for its matches (None: none), read once.
         self._declared: dict[H, type | None | object] = {}
-        # The templates each handler is routed on, for route_of().
-        self._templates: dict[object, list[Template]] = {}
+        # The templates each handler is routed on (by their text), for route_of().
+        self._templates: dict[object, dict[str, Template]] = {}
         # How a path is found (as by Tree.find), chosen once by the policy.
         self._find = self._find_lenient if trailing_slash == "lenient" else self._tree.find
 
@@ -95,9 +95,7 @@ class TreeRouter(Generic[H]):
             routes[key] = route
         if name is not None:
             self._named[name] = route
-        templates = self._templates.setdefault(handler, [])
-        if template not in templates:
-            templates.append(template)
+        self._templates.setdefault(handler, {})[template.text] = template
 
     def template_of(self, handler: object) -> Template | None:
         """The template ``handler`` is routed on; ``None`` if it is not routed here.
@@ -105,7 +103,7 @@ class TreeRouter(Generic[H]):
         Raises ``ValueError`` for a handler routed on more than one template, which
         one handler cannot tell apart: ``url_for`` with a route name can.
         """
-        templates = self._templates.get(handler, [])
+        templates = list(self._templates.get(handler, {}).values())
         if len(templates) > 1:
             raise ValueError(
                 f"{getattr(handler, '__qualname__', handler)!r} is routed on "
