@@ -81,3 +81,18 @@ async def test_a_legacy_http_error_with_such_a_header_is_a_logged_500(
 def test_a_not_found_response_with_such_a_header_is_refused_at_once() -> None:
     with pytest.raises(ValueError, match="not_found_response.*x-note"):
         Application(not_found_response=(404, [(b"x-note", b"a\r\nb")]))
+
+
+@pytest.mark.parametrize("header", [("x-note", "text"), (b"x-note", "text"), (b"x-note", 42)])
+async def test_a_header_of_text_rather_than_bytes_is_a_logged_500_naming_it(
+    header: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [header], None  # type: ignore[return-value]  # the mistake under test
+
+    app = Application()
+    app.http_router.add({"GET"}, "/", handler)
+    exchange = await call(app, http_scope("GET", "/"))
+    assert exchange.status == 500
+    [record] = errors(caplog)
+    assert record.exc_info is not None and "(bytes, bytes) pair" in str(record.exc_info[1])
