@@ -1,9 +1,11 @@
-"""Converters: type names in templates, turned into Pydantic validators; the registry users extend."""
+"""Converters: type names in templates, turned into validators (Pydantic's, but for the
+built-in numbers, which read one bounded spelling); the registry users extend."""
 
 from __future__ import annotations
 
 import datetime
 import json
+import math
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -81,20 +83,76 @@ class Converter:
         return text
 
 
-def _digits_first(validate: Callable[[str], Any]) -> Callable[[str], Any]:
-    """Pydantic's ``int`` conversion, reading plain digits with ``int()`` first.
+MAX_INT_DIGITS = 20
+"""The most digits an ``int`` segment may have: every 64-bit integer, signed or not, fits."""
 
-    Up to 18 ASCII digits, ``int()`` gives exactly what Pydantic gives, in half the
-    time; anything else (a sign, spaces, underscores, a very long number) is left to
-    Pydantic, so the results and errors are Pydantic's throughout.
-    """
+MAX_FLOAT_LENGTH = 32
+"""The most characters a ``float`` segment may have; ``repr`` of any float takes at most 24."""
 
-    def convert(segment: str) -> Any:
-        if len(segment) <= 18 and segment.isascii() and segment.isdigit():
-            return int(segment)
-        return validate(segment)
+MAX_DECIMAL_DIGITS = 40
+"""The most digits a ``decimal`` segment may have before its exponent."""
 
-    return convert
+MAX_EXPONENT_DIGITS = 3
+"""The most digits in the exponent of a ``float`` or ``decimal`` segment (up to 999)."""
+
+# One spelling for each int: no sign but '-', no leading zero, no '-0', ASCII digits only.
+_INT = re.compile(rf"0|-?[1-9][0-9]{{0,{MAX_INT_DIGITS - 1}}}").fullmatch
+# A number with an optional fraction and exponent, its integer part spelled as an int's
+# but for '-0' (-0.0 and Decimal('-0') are values of their own). Groups: the digits
+# before the point, and after it.
+_NUMBER = re.compile(
+    rf"-?(0|[1-9][0-9]*)(?:\.([0-9]+))?(?:[eE][-+]?[0-9]{{1,{MAX_EXPONENT_DIGITS}}})?"
+).fullmatch
+
+
+def _int(segment: str) -> int:
+    """The ``int`` a segment spells, if it is the one way a path writes that int."""
+    # Plain digits, the usual case, are checked without the regular expression, in half
+    # the time; a '-', a '0', and anything to refuse are left to it.
+    digits = segment.isascii() and segment.isdigit()  # False for '', so segment[0] exists
+    if digits and segment[0] != "0" and len(segment) <= MAX_INT_DIGITS:
+        return int(segment)
+    if _INT(segment) is None:
+        raise ValueError(
+            f"should be an integer written as 0, or as an optional '-' and 1 to "
+            f"{MAX_INT_DIGITS} ASCII digits, the first not 0"
+        )
+    return int(segment)
+
+
+def _float(segment: str) -> float:
+    """The finite ``float`` a segment spells in ASCII, with no more than its bounds."""
+    if len(segment) <= MAX_FLOAT_LENGTH and _NUMBER(segment) is not None:
+        value = float(segment)
+        if math.isfinite(value):
+            return value
+    raise ValueError(
+        f"should be a finite number of at most {MAX_FLOAT_LENGTH} characters, written as "
+        f"an optional '-', ASCII digits (the first not 0 unless alone), an optional "
+        f"fraction and an optional exponent of at most {MAX_EXPONENT_DIGITS} digits"
+    )
+
+
+def _decimal(segment: str) -> Decimal:
+    """The ``Decimal`` a segment spells in ASCII, with no more digits than its bounds."""
+    # Checked by length first, so a huge segment is refused without reading it.
+    found = _NUMBER(segment) if len(segment) <= _MAX_DECIMAL_LENGTH else None
+    if found is not None and len(found[1]) + len(found[2] or "") <= MAX_DECIMAL_DIGITS:
+        return Decimal(segment)
+    raise ValueError(
+        f"should be a decimal number of at most {MAX_DECIMAL_DIGITS} digits, written as "
+        f"an optional '-', ASCII digits (the first not 0 unless alone), an optional "
+        f"fraction and an optional exponent of at most {MAX_EXPONENT_DIGITS} digits"
+    )
+
+
+# '-', the digits, '.', 'e', the exponent's sign and its digits.
+_MAX_DECIMAL_LENGTH = MAX_DECIMAL_DIGITS + MAX_EXPONENT_DIGITS + 4
+
+# The built-in numeric types read their own bounded, ASCII spelling rather than
+# Pydantic's lax one (signs, spaces, underscores, any Unicode digit, 'nan', 'inf',
+# exponents without bound): one spelling a proxy rule or a cache key can rely on.
+_NUMERIC: Mapping[str, Callable[[str], Any]] = {"int": _int, "float": _float, "decimal": _decimal}
 
 
 def _strptime(fmt: str, narrow: Callable[[datetime.datetime], object], value: object) -> object:
@@ -188,10 +246,8 @@ class ConverterRegistry:
         if format is None:
             adapter: TypeAdapter[Any] = TypeAdapter(type_)
             convert: Callable[[str], Any] | None = (
-                None if name in UNCONVERTED else adapter.validate_strings
+                None if name in UNCONVERTED else _NUMERIC.get(name, adapter.validate_strings)
             )
-            if name == "int":
-                convert = _digits_first(adapter.validate_strings)
             return Converter(name, None, type_, adapter, convert)
         narrow = FORMATTED.get(name)
         if narrow is None:

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Set
 from typing import Any, Literal, final
-from urllib.parse import quote
+from urllib.parse import quote, quote_from_bytes
 
 from pydantic import ValidationError
 
@@ -220,8 +220,30 @@ async def _redirect_to_other_slash(
     scope: HttpScope, info: object, matches: object, content: Content, /
 ) -> HttpResponse:
     """308 to the same path with the trailing slash added or removed, query kept."""
-    # scope["path"] is percent-decoded (ASGI HTTP scope); a location must be a URI again.
-    location = quote(toggle_trailing_slash(scope["path"]), safe="/:@!$&'()*+,;=~")
-    query = scope.get("query_string", b"")
-    target = location.encode("ascii") + (b"?" + query if query else b"")
-    return 308, [(b"location", target)]
+    path = toggle_trailing_slash(scope["path"])  # decoded (ASGI HTTP scope): encoded again
+    return 308, [(b"location", same_site_location(path, scope.get("query_string", b"")))]
+
+
+# What RFC 3986 lets a path segment hold as it is (pchar, less '%'), and a query too.
+_PATH_SAFE = "/:@!$&'()*+,;=~"
+_QUERY_SAFE = _PATH_SAFE + "?%"
+
+
+def same_site_location(path: str, query: bytes = b"") -> bytes:
+    """A ``location`` for ``path`` (decoded, as in the ASGI scope) that stays on this site.
+
+    Everything but the characters a URI path holds as they are is percent-encoded, so
+    no backslash, space, tab, newline or other control character is left for a
+    browser to turn into a '/' or to strip; and a second leading slash is written
+    ``%2F``, so the result never starts with '//' or '/\\' and every URL parser reads
+    it as a path on this host, never as a scheme-relative URL naming another. The query
+    is kept, with anything a query cannot hold percent-encoded.
+    """
+    location = quote(path, safe=_PATH_SAFE)
+    if not location.startswith("/"):
+        location = "/" + location
+    if location.startswith("//"):
+        location = "/%2F" + location[2:]
+    if query:
+        location += "?" + quote_from_bytes(query, safe=_QUERY_SAFE)
+    return location.encode("ascii")

@@ -71,9 +71,8 @@ class TreeRouter(Generic[H]):
         self._find = self._find_lenient if trailing_slash == "lenient" else self._tree.find
 
     def _add(self, keys: list[str], path: str, handler: H, name: str | None) -> None:
-        if self.trailing_slash == "lenient":
-            path = without_trailing_slash(path)
-        template = parse(path, self.converters)
+        lenient = self.trailing_slash == "lenient"  # stored without the trailing slash
+        template = parse(path, self.converters, drop_trailing_slash=lenient)
         declared = self._declared.get(handler, _UNKNOWN)
         if declared is _UNKNOWN:
             declared = self._declared[handler] = declared_matches(handler)

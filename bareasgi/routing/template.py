@@ -12,6 +12,13 @@ from .converters import Converter, ConverterRegistry
 _CLOSERS = {"{": "}", "<": ">"}
 _BRACKETS = frozenset("{}<>")
 
+MAX_TEMPLATE_SEGMENTS = 64
+"""The most segments a template may have; a deeper one is refused when it is added.
+
+Resolution recurses at most once per segment of a template, so this bounds its depth
+well inside Python's recursion limit whatever the path.
+"""
+
 
 @final
 @dataclass(frozen=True, slots=True)
@@ -68,7 +75,15 @@ class Template:
             if segment.name not in values:
                 raise ValueError(f"{self.text!r}: missing a value for {segment.name!r}")
             parts.append(self._build_segment(segment, values[segment.name]))
-        return "/" + "/".join(parts)
+        path = "/" + "/".join(parts)
+        if path.startswith("//"):  # only a leading 'path' variable can give one
+            first = self.segments[0]
+            name = first.name if isinstance(first, Variable) else first
+            raise ValueError(
+                f"{self.text!r}: value for {name!r} starts with '/', which would make "
+                f"{path!r} a scheme-relative URL, naming another host"
+            )
+        return path
 
     def _build_segment(self, variable: Variable, value: object) -> str:
         try:
@@ -86,16 +101,31 @@ class Template:
         return quote(text, safe="/" if variable.is_rest else "")
 
 
-def parse(text: str, registry: ConverterRegistry) -> Template:
-    """Parse a template, raising :class:`TemplateError` naming it and the fault."""
+def parse(text: str, registry: ConverterRegistry, *, drop_trailing_slash: bool = False) -> Template:
+    """Parse a template, raising :class:`TemplateError` naming it and the fault.
+
+    With ``drop_trailing_slash``, the template is stored without its trailing slash
+    (``'/foo/'`` as ``'/foo'``), while a fault is still reported in the words written.
+    """
     given: object = text  # checked as any object: callers are not always typed
     if not isinstance(given, str) or not given.startswith("/"):
         raise TemplateError(f"path template {text!r} must be a string starting with '/'")
     parts = text[1:].split("/")
+    dropped = drop_trailing_slash and len(parts) > 1 and parts[-1] == ""
+    if dropped:
+        parts.pop()
+    if len(parts) > MAX_TEMPLATE_SEGMENTS:
+        raise TemplateError(
+            f"{text!r}: {len(parts)} segments, more than the "
+            f"{MAX_TEMPLATE_SEGMENTS} a template may have"
+        )
     segments: list[Segment] = []
     names: set[str] = set()
     for index, part in enumerate(parts):
-        if part == "" and 0 < index < len(parts) - 1:
+        # Only the last segment may be empty: it is the trailing slash (unless dropped).
+        # An empty one before it is a '//', which at the start would make a redirect to
+        # the path a scheme-relative URL, off to another host.
+        if part == "" and (index < len(parts) - 1 or dropped):
             raise TemplateError(f"{text!r}: empty segment (a '//')")
         segment = _parse_segment(text, part, registry)
         if isinstance(segment, Variable):
@@ -107,7 +137,7 @@ def parse(text: str, registry: ConverterRegistry) -> Template:
                 )
             names.add(segment.name)
         segments.append(segment)
-    return Template(text, tuple(segments))
+    return Template(text[:-1] if dropped else text, tuple(segments))
 
 
 def _parse_segment(text: str, part: str, registry: ConverterRegistry) -> Segment:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bareasgi import ConverterRegistry, HttpRequestCallback, HttpTreeRouter, WebSocketTreeRouter
+from bareasgi.routing.converters import MAX_INT_DIGITS
 
 from .support import make_handler, make_ws_handler
 from .test_converters import Colour, Slug
@@ -29,6 +31,15 @@ SETTINGS = settings(
 OFFSETS = st.none() | st.integers(-23 * 60 - 59, 23 * 60 + 59).map(
     lambda minutes: datetime.timezone(datetime.timedelta(minutes=minutes))
 )
+# Decimals within the converter's bounds: up to 30 digits, so even written out in full
+# (as str() does down to 1E-6) they stay within MAX_DECIMAL_DIGITS, and an exponent that
+# str() writes in at most three digits.
+BOUNDED_DECIMALS = st.builds(
+    lambda sign, digits, exponent: Decimal((sign, tuple(map(int, str(digits))), exponent)),
+    st.integers(0, 1),
+    st.integers(0, 10**30 - 1),
+    st.integers(-950, 950),
+)
 SEGMENT_TEXT = st.text(st.characters(codec="utf-8", exclude_characters="/"), min_size=1, max_size=9)
 
 
@@ -43,10 +54,10 @@ class Kind:
 KINDS = [
     Kind("", SEGMENT_TEXT),
     Kind(":str", SEGMENT_TEXT),
-    Kind(":int", st.integers()),
+    Kind(":int", st.integers(-(10**MAX_INT_DIGITS) + 1, 10**MAX_INT_DIGITS - 1)),
     Kind(":float", st.floats(allow_nan=False, allow_infinity=False)),
     Kind(":bool", st.booleans()),
-    Kind(":decimal", st.decimals(allow_nan=False, allow_infinity=False)),
+    Kind(":decimal", BOUNDED_DECIMALS),
     Kind(":uuid", st.uuids()),
     Kind(":date", st.dates()),
     Kind(":datetime", st.datetimes(timezones=OFFSETS)),
