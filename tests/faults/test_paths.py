@@ -25,7 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bareasgi import ConverterRegistry, HttpTreeRouter, WebSocketTreeRouter
+from bareasgi.routing.template import MAX_TEMPLATE_SEGMENTS
 
+from ..routing.locations import assert_same_site
 from ..routing.support import call as call_handler
 from ..routing.support import make_handler, make_ws_handler
 from ..routing.test_converters import Colour, Slug
@@ -41,6 +43,8 @@ def templates() -> list[str]:
     """Many templates of every type, in both spellings: literal-first, variable-first,
     several variables in a row, trailing slashes, and ``path`` catch-alls."""
     found = ["/", "/a", "/b/", "/a/b/c", "/{rest:path}", "/files/{rest:path}"]
+    # The deepest template allowed, of variables: one walk may backtrack through them all.
+    found.append("/deep" + "".join(f"/<v{index}:int>" for index in range(MAX_TEMPLATE_SEGMENTS - 1)))
     for index, kind in enumerate(KINDS):
         found += [
             f"/t{index}/{{x{kind}}}",
@@ -147,6 +151,8 @@ SPECIAL = st.sampled_from(
         "0", "-1", "1.5", "1e400", "nan", "true", "2024-02-29", "2023-02-29",
         "2024-01-02T03:04:05Z", "12:30", "25:61", "01.02.2024", "20240102T030405",
         "12345678-1234-5678-1234-567812345678", "red", "a-b", "{x}", "<x:int>",
+        "deep", "\\", "\\evil.example", "evil.example", "+1", "007", "1_0", "٤٢", "inf",
+        "1e1000000", "1E+999999999",
     ]
 )  # fmt: skip
 SEGMENT = SPECIAL | st.text(max_size=12).map(lambda text: text.replace("/", ""))
@@ -188,6 +194,8 @@ def test_any_path_resolves_or_misses_with_work_proportional_to_its_length(
             # A handler the router made (405, 308, 400, 422) answers without raising.
             answer = call_handler(handler, path)
             assert answer.status in (400, 405, 422, 308)
+            if answer.status == 308:
+                assert_same_site(answer.headers[b"location"])
     with counting() as work:
         WS_ROUTER.resolve(path)
     assert len(work.converted) <= WALKS * VARIABLES

@@ -1,6 +1,7 @@
 """Bad templates: any template text is either accepted, or refused with a TemplateError
 that names it; never another exception, and an accepted template never makes
-resolution raise."""
+resolution raise. No accepted template has an empty segment (but a trailing slash) or
+more than MAX_TEMPLATE_SEGMENTS segments."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bareasgi import HttpTreeRouter, TemplateError, WebSocketTreeRouter
+from bareasgi.routing.template import MAX_TEMPLATE_SEGMENTS
 
 from ..routing.support import make_handler, make_ws_handler
 
@@ -51,8 +53,12 @@ SEGMENTS = st.one_of(
 
 @st.composite
 def templates(draw: st.DrawFn) -> str:
-    if draw(st.integers(0, 9)) == 0:
+    shape = draw(st.integers(0, 19))
+    if shape == 0:
         return draw(st.text(max_size=20))  # anything at all
+    if shape == 1:  # around the most segments a template may have
+        count = draw(st.integers(MAX_TEMPLATE_SEGMENTS - 2, MAX_TEMPLATE_SEGMENTS + 2))
+        return "".join(f"/{{v{index}}}" for index in range(count)) + draw(st.sampled_from(["", "/"]))
     return "/" + "/".join(draw(st.lists(SEGMENTS, min_size=1, max_size=5)))
 
 
@@ -73,6 +79,9 @@ def sample_paths(template: str) -> list[str]:
 @example("/d/{when:date:%Y%Y}")
 @example("/d/<when:time:%H%H>")
 @example("/d/<when:datetime:%z%z>")
+@example("//{page}")
+@example("//docs")
+@example("".join(f"/{{v{index}}}" for index in range(1_000)))
 def test_a_template_is_accepted_or_refused_by_name(template: str) -> None:
     router = HttpTreeRouter()
     handler = make_handler()
@@ -81,6 +90,9 @@ def test_a_template_is_accepted_or_refused_by_name(template: str) -> None:
     except TemplateError as error:
         assert repr(template) in str(error)
         return
+    parts = template[1:].split("/")
+    assert "" not in parts[:-1], "an empty segment but the trailing slash"
+    assert len(parts) <= MAX_TEMPLATE_SEGMENTS
     for path in sample_paths(template):
         router.resolve("GET", path)  # never raises
     if template.startswith("/") and not any(c in template for c in "{}<>"):

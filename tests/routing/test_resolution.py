@@ -383,3 +383,18 @@ def test_http_and_websocket_routers_are_separate() -> None:
     ws.add("/y", make_ws_handler())
     assert ws.resolve("/x") == (ws.not_found, {})
     assert http.resolve("GET", "/y") == (http.not_found, {})
+
+
+@pytest.mark.parametrize(
+    ("path", "rest"),
+    [("/files/../secret.txt", "../secret.txt"), ("/files//etc/passwd", "/etc/passwd"),
+     ("/files/a/\x00.txt", "a/\x00.txt"), ("/files/a//b/./c", "a//b/./c")],
+    ids=["dot-dot", "leading-slash", "nul", "empty-and-dot-segments"],
+)  # fmt: skip
+def test_a_path_variable_is_what_the_client_sent(path: str, rest: str) -> None:
+    """As the routing guide warns: nothing is normalised or refused, so a handler that
+    joins the value to a directory must check it (or use static_files)."""
+    router = HttpTreeRouter()
+    files = make_handler()
+    router.add({"GET"}, "/files/{rest:path}", files)
+    assert router.resolve("GET", path) == (files, {"rest": rest})
