@@ -108,9 +108,9 @@ _NUMBER = re.compile(
 def _int(segment: str) -> int:
     """The ``int`` a segment spells, if it is the one way a path writes that int."""
     # Plain digits, the usual case, are checked without the regular expression, in half
-    # the time; a '-', a '0', and anything to refuse are left to it.
-    digits = segment.isascii() and segment.isdigit()  # False for '', so segment[0] exists
-    if digits and segment[0] != "0" and len(segment) <= MAX_INT_DIGITS:
+    # the time (of digits, those >= "1" are those not starting with "0"); a '-', a lone
+    # '0', and anything to refuse are left to it.
+    if segment.isascii() and segment.isdigit() and segment >= "1" and len(segment) <= MAX_INT_DIGITS:
         return int(segment)
     if _INT(segment) is None:
         raise ValueError(

@@ -113,7 +113,9 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
         static = self._tree.static.get(path)  # the usual case first: no variables, method routed
         if static is not None and method in static:
             return static[method].handler, {}
-        route, matches, reached = self._find(path, method, "GET" if method == "HEAD" else "")
+        route, matches, reached = self._find(
+            path, method, "GET" if method == "HEAD" else "", static is None
+        )
         if route is not None:
             return route.handler, matches
         if reached is not None:

@@ -112,9 +112,12 @@ class TreeRouter(Generic[H]):
         return templates[0] if templates else None
 
     def _find_lenient(
-        self, path: str, key: str, alternative: str
+        self, path: str, key: str, alternative: str, unindexed: bool = False
     ) -> tuple[Route[H] | None, dict[str, Any], dict[str, Route[H]] | None]:
-        """``Tree.find`` on the path without its trailing slash, then with it."""
+        """``Tree.find`` on the path without its trailing slash, then with it.
+
+        ``unindexed`` is ignored: it is about the path as given, not without its slash.
+        """
         path = without_trailing_slash(path)
         found = self._tree.find(path, key, alternative)
         if found[0] is not None or path == "/":

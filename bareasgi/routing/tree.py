@@ -91,7 +91,7 @@ class Tree(Generic[R]):
         return node
 
     def find(
-        self, path: str, key: str, alternative: str
+        self, path: str, key: str, alternative: str, unindexed: bool = False
     ) -> tuple[R | None, dict[str, Any], dict[str, R] | None]:
         """The first route for ``key`` (else ``alternative``) on ``path``, and its matches.
 
@@ -99,12 +99,15 @@ class Tree(Generic[R]):
         whatever their keys (merged, the first reached winning a key), so a caller can
         tell "no such path" (``None``) from "not for this key" and list every key the
         path takes. A path that does not start with ``/`` reaches nothing.
+        ``unindexed``: the caller has found ``path`` missing from :attr:`static`
+        already, so it is not looked up there again.
         """
-        static = self.static.get(path)
-        if static is not None:
-            route = static.get(key) or static.get(alternative)
-            if route is not None:
-                return route, {}, None
+        if not unindexed:
+            static = self.static.get(path)
+            if static is not None:
+                route = static.get(key) or static.get(alternative)
+                if route is not None:
+                    return route, {}, None
         segments = path.split("/")  # segments[0] is what comes before the leading '/'
         if segments[0]:
             return None, {}, None
