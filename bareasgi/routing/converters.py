@@ -110,8 +110,9 @@ def _int(segment: str) -> int:
     # Plain digits, the usual case, are checked without the regular expression, in half
     # the time (of digits, those >= "1" are those not starting with "0"); a '-', a lone
     # '0', and anything to refuse are left to it.
-    if segment.isascii() and segment.isdigit() and segment >= "1" and len(segment) <= MAX_INT_DIGITS:
-        return int(segment)
+    if segment.isascii() and segment.isdigit() and segment >= "1":
+        if len(segment) <= MAX_INT_DIGITS:
+            return int(segment)
     if _INT(segment) is None:
         raise ValueError(
             f"should be an integer written as 0, or as an optional '-' and 1 to "

@@ -9,7 +9,8 @@ Invariants:
   means that branch does not match, and the walk backtracks to the next candidate.
 - A node's ``routes`` map a key (an HTTP method) to what was routed there.
 - Recursion goes one level per node, so its depth is bounded by the longest
-  template, not by the path: a longer path either misses or ends in a catch-all.
+  template (at most ``MAX_TEMPLATE_SEGMENTS``), not by the path: a longer path either
+  misses or ends in a catch-all.
 """
 
 from __future__ import annotations
@@ -99,8 +100,8 @@ class Tree(Generic[R]):
         whatever their keys (merged, the first reached winning a key), so a caller can
         tell "no such path" (``None``) from "not for this key" and list every key the
         path takes. A path that does not start with ``/`` reaches nothing.
-        ``unindexed``: the caller has found ``path`` missing from :attr:`static`
-        already, so it is not looked up there again.
+        ``unindexed``: the caller has found ``path`` missing from ``static`` already,
+        so it is not looked up there again.
         """
         if not unindexed:
             static = self.static.get(path)

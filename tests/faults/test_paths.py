@@ -44,7 +44,8 @@ def templates() -> list[str]:
     several variables in a row, trailing slashes, and ``path`` catch-alls."""
     found = ["/", "/a", "/b/", "/a/b/c", "/{rest:path}", "/files/{rest:path}"]
     # The deepest template allowed, of variables: one walk may backtrack through them all.
-    found.append("/deep" + "".join(f"/<v{index}:int>" for index in range(MAX_TEMPLATE_SEGMENTS - 1)))
+    deepest = "".join(f"/<v{index}:int>" for index in range(MAX_TEMPLATE_SEGMENTS - 1))
+    found.append("/deep" + deepest)
     for index, kind in enumerate(KINDS):
         found += [
             f"/t{index}/{{x{kind}}}",

@@ -58,7 +58,8 @@ def templates(draw: st.DrawFn) -> str:
         return draw(st.text(max_size=20))  # anything at all
     if shape == 1:  # around the most segments a template may have
         count = draw(st.integers(MAX_TEMPLATE_SEGMENTS - 2, MAX_TEMPLATE_SEGMENTS + 2))
-        return "".join(f"/{{v{index}}}" for index in range(count)) + draw(st.sampled_from(["", "/"]))
+        variables = "".join(f"/{{v{index}}}" for index in range(count))
+        return variables + draw(st.sampled_from(["", "/"]))
     return "/" + "/".join(draw(st.lists(SEGMENTS, min_size=1, max_size=5)))
 
 

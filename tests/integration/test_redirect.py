@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bareasgi import Application, Content, HttpResponse, HttpScope, HttpTreeRouter, Info, RouteMatches
-from bareasgi import TemplateError
+from bareasgi import Application, Content, HttpResponse, HttpScope, HttpTreeRouter, Info
+from bareasgi import RouteMatches, TemplateError
 
 from ..routing.locations import assert_same_site
 from .servers import Running, UvicornHttp, run_uvicorn
@@ -20,7 +20,9 @@ from .servers import Running, UvicornHttp, run_uvicorn
 pytestmark = pytest.mark.anyio
 
 
-async def page(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+async def page(
+    scope: HttpScope, info: Info, matches: RouteMatches, content: Content
+) -> HttpResponse:
     return 204
 
 
@@ -51,7 +53,9 @@ async def get_raw(server: Running, raw_path: bytes) -> httpx.Response:
      b"/%0D%0A/evil.example", b"/%20/evil.example", b"/evil.example%5C@site.example/",
      b"/https:%2F%2Fevil.example", b"/%2Fevil.example?next=//evil.example"],
 )  # fmt: skip
-async def test_a_hostile_path_is_not_redirected_off_the_site(server: Running, raw_path: bytes) -> None:
+async def test_a_hostile_path_is_not_redirected_off_the_site(
+    server: Running, raw_path: bytes
+) -> None:
     response = await get_raw(server, raw_path)
     assert response.status_code in (204, 308, 404), response  # served, redirected or not found
     if response.status_code == 308:
