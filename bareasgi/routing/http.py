@@ -241,7 +241,9 @@ def same_site_location(path: str, query: bytes = b"") -> bytes:
     it as a path on this host, never as a scheme-relative URL naming another. The query
     is kept, with anything a query cannot hold percent-encoded.
     """
-    location = quote(path, safe=_PATH_SAFE)
+    # A lone surrogate (from a server decoding bytes that are not UTF-8) is written
+    # as its three bytes, rather than failing the response.
+    location = quote(path, safe=_PATH_SAFE, errors="surrogatepass")
     if not location.startswith("/"):
         location = "/" + location
     if location.startswith("//"):

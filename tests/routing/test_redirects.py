@@ -115,6 +115,12 @@ def test_any_path_and_query_make_a_location_on_this_site(path: str, query: bytes
     assert_same_site(location, "/" + path)
 
 
+@given(st.text(st.characters(categories=["Cs", "Cc", "Zs", "Po"])))
+def test_a_path_with_lone_surrogates_still_makes_a_location(path: str) -> None:
+    """A server that decodes bytes that are not UTF-8 may leave lone surrogates."""
+    assert_same_site(same_site_location("/" + path))
+
+
 @pytest.mark.parametrize("value", ["/evil.example", "//evil.example", "/"])
 def test_url_for_refuses_a_value_that_makes_a_scheme_relative_path(value: str) -> None:
     router = HttpTreeRouter()
