@@ -309,3 +309,17 @@ def test_a_route_handle_refuses_values_the_type_checker_did_not_see() -> None:
     app.http_router.add({"GET"}, "/page/<n:int>", hello)
     with pytest.raises(ValueError, match=r"bad value for 'n'"):
         app.route_of(hello).url({"n": "seven"})
+
+
+def test_the_warning_points_at_the_decorator_line_too() -> None:
+    class LocalMatches(TypedDict):
+        id: int
+
+    app = Application()
+    with pytest.warns(UncheckedMatchesWarning) as caught:
+
+        @app.on_http_request({"GET"}, "/local/<id:int>")
+        async def get_local(scope: HttpScope, info: Info, matches: LocalMatches, content: Content) -> int:
+            return 204
+
+    assert caught[0].filename == __file__
