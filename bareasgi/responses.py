@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from pydantic_core import to_jsonable_python
+
 from .streaming import BytesBody
 from .types import Content, Headers, JsonResponseValue
 
@@ -42,7 +44,10 @@ def json_response(
 ) -> tuple[int, Headers, Content]:
     """An ``application/json`` response of ``obj``, serialised with :func:`json.dumps`.
 
-    ``obj`` is a JSON value (typed, so that a coroutine left un-awaited is a type
-    error, not a 500).
+    ``obj`` is a JSON value, a Pydantic model or a dataclass, or JSON values holding
+    them (typed, so that a coroutine left un-awaited is a type error, not a 500).
     """
-    return bytes_response(status, headers, json.dumps(obj).encode(), b"application/json")
+    # What json.dumps cannot write itself (models, dataclasses) Pydantic makes JSON of:
+    # only those values pay for it.
+    body = json.dumps(obj, default=to_jsonable_python).encode()
+    return bytes_response(status, headers, body, b"application/json")

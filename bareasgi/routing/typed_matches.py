@@ -15,6 +15,7 @@ import functools
 import importlib
 import importlib.util
 import inspect
+import os
 import sys
 import types
 import typing
@@ -30,9 +31,19 @@ from ..errors import TemplateError, UncheckedMatchesWarning
 from ..types import Content, WebSocket
 from .template import Template
 
-# How far up from the user's add() call the warning below is raised: the router's
-# add(), TreeRouter._add(), declared_matches().
-_WARNING_STACKLEVEL = 4
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _caller_stacklevel() -> int:
+    """The ``stacklevel`` of the first caller outside bareasgi: the user's add() or decorator."""
+    here = inspect.currentframe()
+    frame = here.f_back if here is not None else None  # the function that warns: level 1
+    level = 1
+    while frame is not None and frame.f_back is not None:
+        if not os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE + os.sep):
+            break
+        level, frame = level + 1, frame.f_back
+    return level
 
 
 class Unresolved(Exception):
@@ -57,7 +68,7 @@ def declared_matches(handler: object) -> type | None:
             f"the template: {error}. Define the TypedDict at module level (imported at run "
             "time or under 'if TYPE_CHECKING:'), or annotate matches as RouteMatches",
             UncheckedMatchesWarning,
-            stacklevel=_WARNING_STACKLEVEL,
+            stacklevel=_caller_stacklevel(),
         )
         return None
     return declared if isinstance(declared, type) and is_typeddict(declared) else None

@@ -9,12 +9,16 @@ later, before it is first called); ``resolve()`` gives a handler for every path;
 
 from __future__ import annotations
 
+import datetime
+import json
 import logging
 import typing
 import warnings
+from dataclasses import dataclass
 from typing import TypedDict
 
 import pytest
+from pydantic import BaseModel
 
 import bareasgi
 from bareasgi import (
@@ -36,9 +40,13 @@ from bareasgi import (
     WebSocketScope,
     WebSocketTreeRouter,
     mw,
+    bytes_reader,
     bytes_writer,
+    json_response,
     text_response,
 )
+
+from bareasgi.types import JsonResponseValue
 
 from ..unit.peer import call, http_scope, websocket_scope
 from .guarded import handlers as guarded
@@ -309,3 +317,42 @@ def test_a_route_handle_refuses_values_the_type_checker_did_not_see() -> None:
     app.http_router.add({"GET"}, "/page/<n:int>", hello)
     with pytest.raises(ValueError, match=r"bad value for 'n'"):
         app.route_of(hello).url({"n": "seven"})
+
+
+def test_the_warning_points_at_the_decorator_line_too() -> None:
+    class LocalMatches(TypedDict):
+        id: int
+
+    app = Application()
+    with pytest.warns(UncheckedMatchesWarning) as caught:
+
+        @app.on_http_request({"GET"}, "/local/<id:int>")
+        async def get_local(scope: HttpScope, info: Info, matches: LocalMatches, content: Content) -> int:
+            return 204
+
+    assert caught[0].filename == __file__
+
+
+# --- json_response writes what its type takes ---
+
+
+class Book(BaseModel):
+    title: str
+    published: datetime.date
+
+
+@dataclass
+class Shelf:
+    books: list[Book]
+
+
+async def test_json_response_writes_models_and_dataclasses() -> None:
+    shelf = Shelf([Book(title="Dune", published=datetime.date(1965, 8, 1))])
+    cases: list[tuple[JsonResponseValue, object]] = [
+        (shelf.books[0], {"title": "Dune", "published": "1965-08-01"}),
+        (shelf, {"books": [{"title": "Dune", "published": "1965-08-01"}]}),
+        ({"shelf": shelf, "n": 1}, {"shelf": {"books": [{"title": "Dune", "published": "1965-08-01"}]}, "n": 1}),
+    ]
+    for obj, expected in cases:
+        status, headers, body = json_response(200, None, obj)
+        assert json.loads(await bytes_reader(body)) == expected
