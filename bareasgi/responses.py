@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-from pydantic_core import to_jsonable_python
-
 from .streaming import BytesBody
 from .types import Content, Headers, JsonResponseValue
 
@@ -49,5 +47,12 @@ def json_response(
     """
     # What json.dumps cannot write itself (models, dataclasses) Pydantic makes JSON of:
     # only those values pay for it.
-    body = json.dumps(obj, default=to_jsonable_python).encode()
+    body = json.dumps(obj, default=_jsonable).encode()
     return bytes_response(status, headers, body, b"application/json")
+
+
+def _jsonable(value: object) -> object:
+    """What ``json.dumps`` cannot write itself, as Pydantic makes it JSON (imported when needed)."""
+    from pydantic_core import to_jsonable_python
+
+    return to_jsonable_python(value)

@@ -18,7 +18,6 @@ from collections.abc import (
 )
 from typing import Any, ClassVar, Protocol, Union
 
-from pydantic import BaseModel
 from typing_extensions import TypeAlias, TypeVar
 
 from .asgi import (
@@ -111,8 +110,20 @@ class DataclassInstance(Protocol):
     __dataclass_fields__: ClassVar[dict[str, Any]]
 
 
+class PydanticModel(Protocol):
+    """A Pydantic model: any ``pydantic.BaseModel`` instance (it has ``model_dump``).
+
+    A Protocol rather than ``BaseModel`` itself, so that importing bareasgi does not
+    import Pydantic: an application that routes only strings and numbers never does.
+    """
+
+    def model_dump(self, *, mode: str = "python") -> dict[str, Any]:
+        """The model's fields as a dict (Pydantic's method)."""
+        ...
+
+
 JsonResponseValue: TypeAlias = Union[
-    JsonValue, Mapping[str, object], Sequence[Mapping[str, object]], BaseModel, DataclassInstance
+    JsonValue, Mapping[str, object], Sequence[Mapping[str, object]], PydanticModel, DataclassInstance
 ]
 """What :func:`bareasgi.json_response` takes: a JSON value, a Pydantic model or a dataclass.
 

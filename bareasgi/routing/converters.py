@@ -12,14 +12,18 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from typing import Annotated, Any, cast, final
+from typing import TYPE_CHECKING, Annotated, Any, cast, final
 
 from typing_extensions import TypeForm
 
-from pydantic import BeforeValidator, PlainSerializer, TypeAdapter
-from pydantic.errors import PydanticUserError
-
 from ..errors import ConverterError
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+# Pydantic is imported where a converter first needs it, not with bareasgi: the
+# built-in strings and numbers never do, so an application routing only those starts
+# without it (a serverless function or a command pays its import on every start).
 
 # Type names whose values need no conversion: the segment is the value.
 UNCONVERTED = frozenset({"str", "path"})
@@ -60,14 +64,20 @@ class Converter:
 
     ``convert`` is ``None`` for the types that need no conversion (``str``, ``path``);
     otherwise it raises ``ValueError`` (Pydantic's ``ValidationError``) for a segment
-    that is not a value of the type.
+    that is not a value of the type. ``adapter`` is the Pydantic adapter of the values'
+    type (for the built-in strings and numbers, made when first asked for).
     """
 
     type_name: str
     format: str | None
     value_type: TypeForm[Any]  # the type of the values: what a handler sees in matches
-    adapter: TypeAdapter[Any]
+    made_adapter: Callable[[], TypeAdapter[Any]]
     convert: Callable[[str], Any] | None
+
+    @property
+    def adapter(self) -> TypeAdapter[Any]:
+        """The Pydantic adapter of the values' type."""
+        return self.made_adapter()
 
     def to_segment(self, value: object) -> str:
         """The text that converts back to ``value``; ``ValueError`` if there is none."""
@@ -212,6 +222,9 @@ class ConverterRegistry:
             raise ConverterError(f"converter name {name!r} clashes with the built-in type")
         if name in self._types:
             raise ConverterError(f"converter name {name!r} is already registered")
+        from pydantic import TypeAdapter
+        from pydantic.errors import PydanticUserError
+
         try:
             adapter: TypeAdapter[Any] = TypeAdapter(type_)
         except (PydanticUserError, TypeError) as error:
@@ -225,7 +238,9 @@ class ConverterRegistry:
                 "which cannot be read from one path segment"
             )
         self._types[name] = type_
-        self._built[(name, None)] = Converter(name, None, type_, adapter, adapter.validate_strings)
+        self._built[(name, None)] = Converter(
+            name, None, type_, _given(adapter), adapter.validate_strings
+        )
 
     def __contains__(self, name: object) -> bool:
         return name in self._types
@@ -245,19 +260,41 @@ class ConverterRegistry:
     def _build(self, name: str, format: str | None) -> Converter:
         type_ = self._types[name]
         if format is None:
+            if name in UNCONVERTED or name in _NUMERIC:
+                convert = None if name in UNCONVERTED else _NUMERIC[name]
+                return Converter(name, None, type_, _made_when_asked(type_), convert)
+            from pydantic import TypeAdapter
+
             adapter: TypeAdapter[Any] = TypeAdapter(type_)
-            convert: Callable[[str], Any] | None = (
-                None if name in UNCONVERTED else _NUMERIC.get(name, adapter.validate_strings)
-            )
-            return Converter(name, None, type_, adapter, convert)
+            return Converter(name, None, type_, _given(adapter), adapter.validate_strings)
         narrow = FORMATTED.get(name)
         if narrow is None:
             raise ValueError(f"type {name!r} takes no format (only {', '.join(FORMATTED)} do)")
         _check_format(format)
+        from pydantic import BeforeValidator, PlainSerializer, TypeAdapter
+
         formatted: Any = Annotated[
             type_,  # a type held in a variable: one of FORMATTED
             BeforeValidator(partial(_strptime, format, narrow)),
             PlainSerializer(lambda value: value.strftime(format), return_type=str),
         ]
         adapter = TypeAdapter(formatted)
-        return Converter(name, format, type_, adapter, adapter.validate_strings)
+        return Converter(name, format, type_, _given(adapter), adapter.validate_strings)
+
+
+def _given(adapter: TypeAdapter[Any]) -> Callable[[], TypeAdapter[Any]]:
+    return lambda: adapter
+
+
+def _made_when_asked(type_: TypeForm[Any]) -> Callable[[], TypeAdapter[Any]]:
+    """The adapter of ``type_``, made (importing Pydantic) the first time it is asked for."""
+    made: list[TypeAdapter[Any]] = []
+
+    def adapter() -> TypeAdapter[Any]:
+        if not made:
+            from pydantic import TypeAdapter
+
+            made.append(TypeAdapter(type_))
+        return made[0]
+
+    return adapter

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Set
-from typing import Any, Literal, final
+from typing import TYPE_CHECKING, Any, Literal, cast, final
 from urllib.parse import quote, quote_from_bytes
-
-from pydantic import ValidationError
 
 from ..asgi import HttpScope
 from ..checks import HTTP_HANDLER, require_async_callable
@@ -28,6 +27,9 @@ from .converters import ConverterRegistry
 from .router import Route, TrailingSlash, TreeRouter, toggle_trailing_slash, without_trailing_slash
 from .tree import ConversionFailure
 from .typed_matches import require_handler_kind
+
+if TYPE_CHECKING:
+    from pydantic_core import ValidationError
 
 # An upper-case HTTP token (RFC 9110, section 5.6.2), such as GET or M-SEARCH.
 _METHOD = re.compile(r"[A-Z][A-Z0-9!#$%&'*+.^_`|~-]*")
@@ -150,7 +152,12 @@ def _describe(
     variable = route.template.segments[failure.position]
     name = variable.name if not isinstance(variable, str) else variable
     reason = failure.error
-    message = reason.errors()[0]["msg"] if isinstance(reason, ValidationError) else str(reason)
+    # Pydantic's ValidationError, if Pydantic raised it (and so has been imported).
+    core = sys.modules.get("pydantic_core")
+    if core is not None and isinstance(reason, core.ValidationError):
+        message = cast("ValidationError", reason).errors()[0]["msg"]
+    else:
+        message = str(reason)
     return {
         "variable": name,
         "type": failure.converter.type_name,
