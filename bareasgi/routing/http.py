@@ -100,8 +100,11 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
                 raise TemplateError(
                     f"{path!r}: method {method!r} must be an upper-case name such as 'GET'"
                 )
-        require_async_callable(f"{path!r}: handler", callback, HTTP_HANDLER)
-        require_handler_kind(f"{path!r}: handler", callback, "http")
+        def check() -> None:
+            require_async_callable(f"{path!r}: handler", callback, HTTP_HANDLER)
+            require_handler_kind(f"{path!r}: handler", callback, "http")
+
+        self._check_once(callback, check)
         self._add(sorted(methods), path, callback, name)
 
     def resolve(

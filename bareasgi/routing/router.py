@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar, final
 
@@ -65,10 +66,24 @@ class TreeRouter(Generic[H]):
         self._named: dict[str, Route[H]] = {}
         # The TypedDict each handler declares for its matches (None: none), read once.
         self._declared: dict[H, type | None | object] = {}
+        # The handlers whose signature has been checked: one routed on many templates
+        # is inspected once.
+        self._checked: set[object] = set()
         # The templates each handler is routed on (by their text), for route_of().
         self._templates: dict[object, dict[str, Template]] = {}
         # How a path is found (as by Tree.find), chosen once by the policy.
         self._find = self._find_lenient if trailing_slash == "lenient" else self._tree.find
+
+    def _check_once(self, handler: object, check: Callable[[], None]) -> None:
+        """Run ``check`` (which raises for a bad ``handler``) unless it passed for it before."""
+        try:
+            if handler in self._checked:
+                return
+        except TypeError:  # a handler that cannot be hashed: checked every time
+            check()
+            return
+        check()
+        self._checked.add(handler)
 
     def _add(self, keys: list[str], path: str, handler: H, name: str | None) -> None:
         lenient = self.trailing_slash == "lenient"  # stored without the trailing slash

@@ -55,8 +55,11 @@ class WebSocketTreeRouter(TreeRouter[WebSocketRequestCallback[InfoT, Any]]):
         ``TypeError`` for a callback that is not ``async``, does not take four
         parameters, or is annotated as an HTTP handler.
         """
-        require_async_callable(f"{path!r}: WebSocket handler", callback, WEBSOCKET_HANDLER)
-        require_handler_kind(f"{path!r}: WebSocket handler", callback, "websocket")
+        def check() -> None:
+            require_async_callable(f"{path!r}: WebSocket handler", callback, WEBSOCKET_HANDLER)
+            require_handler_kind(f"{path!r}: WebSocket handler", callback, "websocket")
+
+        self._check_once(callback, check)
         self._add([_KEY], path, callback, name)
 
     def resolve(self, path: str) -> tuple[WebSocketRequestCallback[InfoT, Any], RouteMatches]:
