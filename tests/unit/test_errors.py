@@ -167,6 +167,16 @@ def test_http_error_refuses_a_body_it_cannot_send_where_it_is_raised(body: objec
     assert repr(body)[:10] in str(raised.value)  # the value is named
 
 
+@pytest.mark.parametrize(
+    "headers",
+    ["http://testserver/", b"content-type: text/plain", {"content-type": "text/plain"}],
+    ids=["url", "bytes", "dict"],
+)
+def test_http_error_refuses_headers_that_are_not_pairs(headers: object) -> None:
+    with pytest.raises(TypeError, match=rf"HttpError: headers must be .* not {type(headers).__name__}"):
+        HttpError(400, "bad", headers)  # type: ignore[arg-type]  # the mistake under test
+
+
 async def closing_chunks(closed: list[bool], *parts: bytes) -> AsyncIterator[bytes]:
     try:
         for part in parts:
