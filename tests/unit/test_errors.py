@@ -290,8 +290,8 @@ async def test_urllib_http_error_from_upstream_drops_the_upstream_framing() -> N
 
 @pytest.mark.parametrize(
     ("msg", "hdrs"),
-    [(42, None), ("fine", [(b"content-type",)]), ("fine", 7)],
-    ids=["int-body", "not-a-pair", "int-headers"],
+    [(42, None), ("fine", [(b"content-type",)]), ("fine", 7), ("fine", [(b"x-next", b"a\r\nb: c")])],
+    ids=["int-body", "not-a-pair", "int-headers", "split-header"],
 )
 async def test_urllib_http_error_that_cannot_be_sent_is_a_logged_500(
     msg: object, hdrs: object, caplog: pytest.LogCaptureFixture
