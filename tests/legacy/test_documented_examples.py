@@ -3,7 +3,8 @@
 Each application is written as the 3.x tutorial shows it: plain four-argument
 handlers, bareutils' header helpers, ``urllib.error.HTTPError``, asyncio tasks and
 events made in a startup handler. Only annotations were added, for ``mypy --strict``,
-with the names bareASGI 3.x exported. Each is served by a real uvicorn and driven by
+with the names bareASGI 3.x exported (a middleware's ``handler`` is an
+``HttpChainCallback``, which always answers with four items). Each is served by a real uvicorn and driven by
 httpx or websockets; the getting-started examples are in ``tests/integration``.
 """
 
@@ -27,7 +28,6 @@ from bareasgi import (
     Content,
     HttpChainCallback,
     HttpResponse,
-    HttpScope,
     Info,
     Message,
     RouteMatches,
@@ -110,7 +110,7 @@ TRAIL: list[str] = []
 
 
 async def first_middleware(
-    scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+    scope: Scope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
 ) -> HttpResponse:
     TRAIL.append("First middleware - entry")
     info["message"] = "This is first the middleware. "
@@ -120,7 +120,7 @@ async def first_middleware(
 
 
 async def second_middleware(
-    scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+    scope: Scope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
 ) -> HttpResponse:
     TRAIL.append("Second middleware - entry")
     info["message"] += "This is the second middleware."
