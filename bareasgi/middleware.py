@@ -62,8 +62,12 @@ def chained_response(response: HttpResponse) -> HttpFullResponse:
     found: object = response  # as in full_response, written out: it runs once a layer
     if type(found) is tuple and 1 <= len(found) <= 4 and type(found[0]) is int:
         # Each item the type its place takes in a typed handler, as in full_response.
-        padded = cast(_AnyLength, found if len(found) == 4 else (*found, None, None, None)[:4])
-        status, headers, body, pushes = padded
+        if len(found) == 3:  # the usual (status, headers, body), without padding
+            status, headers, body = found
+            return status, list(headers) if headers else [], body, None
+        status, headers, body, pushes = cast(
+            _AnyLength, found if len(found) == 4 else (*found, None, None, None)[:4]
+        )
         return status, list(headers) if headers else [], body, pushes
     raise _not_a_response(response)
 
