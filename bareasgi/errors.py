@@ -2,25 +2,47 @@
 
 from __future__ import annotations
 
+import reprlib
+from collections.abc import Sequence
 from typing import cast, final
 
-from .types import Headers
+from .types import Content, Headers
 
 
 class HttpError(Exception):
     """Raised from a handler or middleware to answer with this response instead.
 
-    ``body`` may be text (sent as UTF-8 ``text/plain`` unless ``headers`` name a
-    content type) or bytes. ``urllib.error.HTTPError`` is honoured the same way.
+    ``body`` may be text (sent as UTF-8), bytes, or an async iterable of bytes such
+    as ``text_writer(...)`` (streamed); a body without a ``content-type`` among the
+    ``headers`` is sent as ``text/plain; charset=utf-8``. A body of any other type,
+    or ``headers`` that are not a sequence of pairs (a dict, or a URL where bareASGI
+    4 took one), is a ``TypeError`` here, where it is raised, rather than a broken
+    response later. ``urllib.error.HTTPError`` is honoured too, as bareASGI 3.x did.
 
     >>> raise HttpError(404, 'No such user')  # doctest: +SKIP
     """
 
     def __init__(
-        self, status: int, body: str | bytes | None = None, headers: Headers | None = None
+        self,
+        status: int,
+        body: str | bytes | Content | None = None,
+        headers: Headers | None = None,
     ) -> None:
         if type(status) is not int or not 100 <= status <= 599:
             raise ValueError(f"HttpError: status must be an int from 100 to 599, not {status!r}")
+        # Checked as any objects: handlers are not always typed.
+        given: object = body
+        if not (given is None or isinstance(given, (str, bytes)) or hasattr(given, "__aiter__")):
+            raise TypeError(
+                f"HttpError: body must be str, bytes, an async iterable of bytes or None, "
+                f"not {type(body).__name__} {reprlib.repr(body)}"
+            )
+        pairs: object = headers
+        if pairs is not None and (isinstance(pairs, (str, bytes)) or not isinstance(pairs, Sequence)):
+            raise TypeError(
+                f"HttpError: headers must be a list of (bytes, bytes) pairs or None, "
+                f"not {type(headers).__name__} {reprlib.repr(headers)}"
+            )
         super().__init__(status, body)
         self.status = status
         self.body = body
@@ -28,7 +50,7 @@ class HttpError(Exception):
 
     def __str__(self) -> str:
         body = self.body.decode("utf-8", "replace") if isinstance(self.body, bytes) else self.body
-        return f"{self.status} {body}" if body else str(self.status)
+        return f"{self.status} {body}" if isinstance(body, str) and body else str(self.status)
 
 
 @final

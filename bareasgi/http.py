@@ -16,10 +16,12 @@ with these (ASGI spec, "HTTP"):
 
 from __future__ import annotations
 
+import email.message
 import re
 import urllib.error
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence, Set
 from itertools import chain
-from collections.abc import AsyncIterator
+from typing import cast
 
 import anyio
 
@@ -28,7 +30,7 @@ from .log import LOGGER, request_line
 from .request_body import RequestBody
 from .streaming import BytesBody
 from .asgi import AsgiSend, HttpScope
-from .types import Content, Headers
+from .types import Content, Header, Headers
 from .watch import watching
 
 
@@ -103,42 +105,94 @@ async def close_body(body: Content | AsyncIterator[bytes] | None) -> None:
                 LOGGER.exception("closing a response body failed")
 
 
+# Headers an error response does not pass on: the server frames the body it is given
+# and the length is counted here (the hop-by-hop headers of RFC 9110, 7.6.1).
+_FRAMING = frozenset(
+    {b"content-length", b"connection", b"keep-alive", b"proxy-connection", b"te",
+     b"trailer", b"transfer-encoding", b"upgrade"}
+)  # fmt: skip
+# The headers of an HTTPError urllib raised describe the upstream body, not its reason.
+_UPSTREAM = _FRAMING | {b"content-encoding"}
+
+
 def error_response(scope: HttpScope, error: Exception) -> tuple[int, Headers, Content]:
     """The response for an exception raised before the response started.
 
-    An ``HttpError`` that cannot be made into a response (a body that is neither text
-    nor bytes, say) is a mistake of the handler's like any other: a logged 500.
+    ``HttpError`` and ``urllib.error.HTTPError`` become their response. The latter is
+    read as bareASGI 3.x documents it: ``msg`` the body (``str``, ``bytes`` or an
+    async iterable of bytes), ``hdrs`` a list of ``(bytes, bytes)`` pairs, a mapping,
+    or an ``email.message.Message`` (as when urllib itself raised it). One that cannot
+    be made into a response (a body of another type, say) is a mistake of the
+    handler's like any other: a logged 500.
     """
     try:
         if isinstance(error, HttpError):
-            check_headers(error.headers)
-            return _plain_response(error.status, error.headers, error.body)
+            return _error_body(error.status, _sendable(error.headers, _FRAMING), error.body)
         if isinstance(error, urllib.error.HTTPError) and 100 <= error.code <= 599:
-            headers = [
-                (name.lower().encode("latin-1"), value.encode("latin-1"))
-                for name, value in (error.headers or {}).items()
-                if name.lower() != "content-length"
-            ]
-            check_headers(headers)
-            return _plain_response(error.code, headers, error.reason)
+            return _error_body(error.code, _legacy_headers(error.headers), error.reason)
     except Exception:
         LOGGER.exception(
             "%s: the handler raised an %s that cannot be sent as a response",
             request_line(scope["method"], scope["path"]),
             type(error).__name__,
         )
-        return _plain_response(500, (), _INTERNAL_ERROR)
+        return _error_body(500, [], _INTERNAL_ERROR)
     LOGGER.exception("%s: the handler failed", request_line(scope["method"], scope["path"]))
-    return _plain_response(500, (), _INTERNAL_ERROR)
+    return _error_body(500, [], _INTERNAL_ERROR)
 
 
-def _plain_response(
-    status: int, headers: Headers, body: str | bytes | None
-) -> tuple[int, Headers, Content]:
-    data = body.encode("utf-8") if isinstance(body, str) else (body or b"")
-    given = [header for header in headers if header[0] != b"content-length"]
-    if data and not any(name == b"content-type" for name, _ in given):
-        given.append((b"content-type", b"text/plain; charset=utf-8"))
-    given.append((b"content-length", str(len(data)).encode("ascii")))
-    return status, given, BytesBody(data)
+def _legacy_headers(hdrs: object) -> list[Header]:
+    """The ``hdrs`` of a ``urllib.error.HTTPError`` as response headers."""
+    if hdrs is None:
+        return []
+    if isinstance(hdrs, email.message.Message):
+        fields = cast("list[tuple[str, object]]", hdrs.items())
+        return _sendable([(name, str(value)) for name, value in fields], _UPSTREAM)
+    if isinstance(hdrs, Mapping):
+        return _sendable(cast("Mapping[object, object]", hdrs).items(), _FRAMING)
+    if isinstance(hdrs, Iterable):
+        return _sendable(cast("Iterable[object]", hdrs), _FRAMING)
+    raise TypeError(
+        f"headers of type {type(hdrs).__name__}: expected a list of (bytes, bytes) pairs"
+    )
 
+
+def _sendable(headers: Iterable[object], dropped: Set[bytes]) -> list[Header]:
+    """``headers`` as a new list of lower-case byte pairs, without those ``dropped``."""
+    sendable: list[Header] = []
+    for pair in headers:
+        name, value = _header_pair(pair)
+        if name.lower() not in dropped:
+            sendable.append((name.lower(), value))
+    return sendable
+
+
+def _header_pair(pair: object) -> Header:
+    """One header as a pair of bytes (``str`` as Latin-1, as HTTP has it)."""
+    items = cast("Sequence[object]", pair) if isinstance(pair, (tuple, list)) else ()
+    if len(items) == 2:
+        found = [item.encode("latin-1") if isinstance(item, str) else item for item in items]
+        name, value = found
+        if isinstance(name, bytes) and isinstance(value, bytes):
+            return name, value
+    raise TypeError(f"header {pair!r}: expected a (name, value) pair of bytes")
+
+
+def _error_body(status: int, headers: list[Header], body: object) -> tuple[int, Headers, Content]:
+    """The response: a body known in full counted in ``content-length``, any other streamed.
+
+    Raises ``ValueError`` for a header that would break the response (see
+    :func:`check_headers`), so the error becomes a logged 500 instead.
+    """
+    check_headers(headers)
+    if not any(name == b"content-type" for name, _ in headers) and body:
+        headers.append((b"content-type", b"text/plain; charset=utf-8"))
+    if body is None or isinstance(body, (str, bytes)):
+        data = body.encode("utf-8") if isinstance(body, str) else (body or b"")
+        headers.append((b"content-length", str(len(data)).encode("ascii")))
+        return status, headers, BytesBody(data)
+    if isinstance(body, AsyncIterable):
+        return status, headers, cast(Content, body)  # of bytes, as the handler's types say
+    raise TypeError(
+        f"a body of type {type(body).__name__}: expected str, bytes or an async iterable of bytes"
+    )

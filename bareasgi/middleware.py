@@ -27,10 +27,14 @@ from .types import (
 _AnyLength: TypeAlias = tuple[int, Headers | None, Content | None, PushResponses | None]
 
 
-def full_response(response: HttpResponse) -> HttpFullResponse:
+def full_response(
+    response: HttpResponse,
+) -> tuple[int, Headers, Content | None, PushResponses | None]:
     """Any of the five response forms as ``(status, headers, body, pushes)``.
 
-    Raises ``TypeError`` for anything else, so a handler's mistake becomes a logged 500.
+    The headers are the handler's own (``()`` for none): nothing is copied, as the
+    application sends them straight on. Raises ``TypeError`` for anything else, so a
+    handler's mistake becomes a logged 500.
     """
     if type(response) is int:
         return response, (), None, None
@@ -44,7 +48,32 @@ def full_response(response: HttpResponse) -> HttpFullResponse:
         padded = cast(_AnyLength, (*found, None, None, None)[:4])
         status, headers, body, pushes = padded
         return status, headers or (), body, pushes
-    raise TypeError(
+    raise _not_a_response(response)
+
+
+def chained_response(response: HttpResponse) -> HttpFullResponse:
+    """The response as a middleware is given it: the headers a new list it may change.
+
+    A new list every time, so a middleware appending to it never changes a list the
+    handler keeps (a module-level constant, say), and ``[]`` when there were none.
+    """
+    if type(response) is int:
+        return response, [], None, None
+    found: object = response  # as in full_response, written out: it runs once a layer
+    if type(found) is tuple and 1 <= len(found) <= 4 and type(found[0]) is int:
+        # Each item the type its place takes in a typed handler, as in full_response.
+        if len(found) == 3:  # the usual (status, headers, body), without padding
+            status, headers, body = found
+            return status, list(headers) if headers else [], body, None
+        status, headers, body, pushes = cast(
+            _AnyLength, found if len(found) == 4 else (*found, None, None, None)[:4]
+        )
+        return status, list(headers) if headers else [], body, pushes
+    raise _not_a_response(response)
+
+
+def _not_a_response(response: object) -> TypeError:
+    return TypeError(
         f"a handler returned {response!r}: expected a status or a tuple "
         "(status, headers, body, pushes) with at least the status"
     )
@@ -54,7 +83,7 @@ def terminal(handler: HttpRequestCallback[InfoT, MatchesT]) -> HttpChainCallback
     """The handler as the innermost link of a chain: its answer always a 4-tuple."""
 
     async def call(scope: Scope, info: InfoT, matches: Any, content: Content, /) -> HttpFullResponse:
-        return full_response(await handler(scope, info, matches, content))
+        return chained_response(await handler(scope, info, matches, content))
 
     # The chain stands for the handler: its name and annotations (the router reads
     # the type of ``matches`` from them) stay reachable through ``__wrapped__``.
@@ -68,7 +97,7 @@ def link(
     """``middleware`` in front of ``handler``."""
 
     async def call(scope: Scope, info: InfoT, matches: Any, content: Content, /) -> HttpFullResponse:
-        return full_response(await middleware(scope, info, matches, content, handler))
+        return chained_response(await middleware(scope, info, matches, content, handler))
 
     functools.update_wrapper(call, handler)
     return call

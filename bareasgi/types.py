@@ -92,8 +92,12 @@ HttpResponse: TypeAlias = (
 )
 """What an HTTP handler returns: a status, or a tuple starting with one."""
 
-HttpFullResponse: TypeAlias = tuple[int, Headers, Content | None, PushResponses | None]
-"""The response as a middleware sees it: always four items, headers never ``None``."""
+HttpFullResponse: TypeAlias = tuple[int, list[Header], Content | None, PushResponses | None]
+"""The response as a middleware sees it: always four items, the headers a list.
+
+The list is new for each middleware (``[]`` when the handler gave none), so it may
+append to it, as bareASGI 3.x middleware does.
+"""
 
 Methods: TypeAlias = Set[str]
 """A set of upper-case HTTP methods, such as ``{'GET', 'HEAD'}``."""
@@ -232,6 +236,10 @@ class WebSocket(Protocol):
 
     async def close(self, code: int = 1000, reason: str | None = None) -> None:
         """Close the connection; harmless once it is already closed."""
+
+    @property
+    def code(self) -> int | None:
+        """The close code once the connection is closed (by either side), else ``None``."""
 
 
 class WebSocketRequestCallback(Protocol[InfoT_contra, MatchesT_contra]):

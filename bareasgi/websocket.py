@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from typing import final
 
 from .errors import ClientDisconnect, is_client_disconnect
@@ -12,19 +13,24 @@ from .types import Headers, InfoT, RouteMatches, WebSocketRequestCallback
 
 # Close code for "an unexpected condition prevented the server from fulfilling the request".
 INTERNAL_ERROR = 1011
+# Close codes that are never sent (RFC 6455, 7.4.1): what a disconnect without a code
+# means (ASGI spec, "Disconnect - receive event"), and a connection that dropped.
+NO_STATUS = 1005
+ABNORMAL = 1006
 
 
 @final
 class ServerWebSocket:
     """The :class:`~bareasgi.types.WebSocket` a handler is given, over ASGI messages."""
 
-    __slots__ = ("_accepted", "_closed", "_receive", "_send")
+    __slots__ = ("_accepted", "_closed", "_code", "_receive", "_send")
 
     def __init__(self, receive: AsgiReceive, send: AsgiSend) -> None:
         self._receive = receive
         self._send = send
         self._accepted = False
         self._closed = False
+        self._code: int | None = None
 
     @property
     def accepted(self) -> bool:
@@ -36,6 +42,15 @@ class ServerWebSocket:
         """Whether the connection is over, closed by either side."""
         return self._closed
 
+    @property
+    def code(self) -> int | None:
+        """The close code once the connection is closed, else ``None``.
+
+        The client's code when it closed (1005 when it gave none), the server's when
+        :meth:`close` was called first, 1006 when the connection dropped.
+        """
+        return self._code
+
     async def accept(self, subprotocol: str | None = None, headers: Headers | None = None) -> None:
         """Accept the connection, choosing ``subprotocol`` and adding ``headers``."""
         if self._accepted or self._closed:
@@ -46,7 +61,7 @@ class ServerWebSocket:
         try:
             await self._send(message)
         except OSError as error:
-            self._closed = True
+            self._dropped()
             raise ClientDisconnect("the client left the WebSocket") from error
         self._accepted = True
 
@@ -62,24 +77,31 @@ class ServerWebSocket:
                 return data if data is not None else b""
             if message["type"] == "websocket.disconnect":
                 self._closed = True
+                self._code = message.get("code", NO_STATUS)
         return None
 
     async def send(self, content: bytes | str) -> None:
         """Send ``content`` as a text (``str``) or binary (``bytes``) message.
 
-        Raises :class:`~bareasgi.errors.ClientDisconnect` once the connection is over.
+        Raises ``TypeError`` for anything else (``bytes(42)`` would be 42 NUL bytes),
+        and :class:`~bareasgi.errors.ClientDisconnect` once the connection is over.
         """
+        message: WebSocketSendEvent
+        if isinstance(content, str):
+            message = {"type": "websocket.send", "text": content}
+        elif isinstance(content, (bytes, bytearray, memoryview)):
+            message = {"type": "websocket.send", "bytes": bytes(content)}
+        else:
+            raise TypeError(
+                f"WebSocket.send() takes bytes or str, not {type(content).__name__} "
+                f"{reprlib.repr(content)}"
+            )
         if self._closed:
             raise ClientDisconnect("the WebSocket is closed")
-        message: WebSocketSendEvent = (
-            {"type": "websocket.send", "text": content}
-            if isinstance(content, str)
-            else {"type": "websocket.send", "bytes": bytes(content)}
-        )
         try:
             await self._send(message)
         except OSError as error:
-            self._closed = True
+            self._dropped()
             raise ClientDisconnect("the client left the WebSocket") from error
 
     async def close(self, code: int = 1000, reason: str | None = None) -> None:
@@ -87,10 +109,16 @@ class ServerWebSocket:
         if self._closed:
             return
         self._closed = True
+        self._code = code
         try:
             await self._send({"type": "websocket.close", "code": code, "reason": reason or ""})
         except OSError:
             pass  # the client went first: the connection is over either way
+
+    def _dropped(self) -> None:
+        """The server's ``send`` raised: the connection is gone, without a close code."""
+        self._closed = True
+        self._code = ABNORMAL
 
 
 async def serve_websocket(

@@ -85,6 +85,10 @@ class RecordingWebSocket:
     async def close(self, code: int = 1000, reason: str | None = None) -> None:
         self.closed = (code, reason)
 
+    @property
+    def code(self) -> int | None:
+        return self.closed[0] if self.closed else None
+
 
 async def test_the_writer_disconnects_a_dropped_member_with_1013() -> None:
     outbox, inbox = anyio.create_memory_object_stream[str](10)

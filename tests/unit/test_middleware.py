@@ -15,7 +15,7 @@ from bareasgi import (
     mw,
     text_writer,
 )
-from bareasgi.types import HttpMiddlewareCallback
+from bareasgi.types import HttpMiddlewareCallback, HttpRequestCallback
 
 from .peer import call, http_scope
 
@@ -109,7 +109,7 @@ async def test_the_handler_given_to_a_middleware_returns_the_full_tuple() -> Non
     app.http_router.add({"GET"}, "/", bare)
     exchange = await call(app, http_scope())
     assert exchange.status == 204
-    assert seen == [(204, (), None, None)]
+    assert seen == [(204, [], None, None)]  # a list the middleware may append to
 
 
 async def test_mw_wraps_one_route_only() -> None:
@@ -142,3 +142,70 @@ def test_a_sync_middleware_is_refused_at_once() -> None:
         Application(middlewares=[sync])  # type: ignore[list-item]  # the mistake under test
     with pytest.raises(TypeError, match="middleware 1"):
         mw(tagging("ok", []), sync, handler=hello)  # type: ignore[arg-type]  # the mistake under test
+
+
+def appending(name: bytes) -> HttpMiddlewareCallback:
+    """A middleware as bareASGI 3.x add-ons write them: it appends to the headers it gets."""
+
+    async def middleware(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+    ) -> HttpResponse:
+        status, headers, body, pushes = await handler(scope, info, matches, content)
+        headers.append((name, b"yes"))
+        return status, headers, body, pushes
+
+    return middleware
+
+
+async def test_a_middleware_may_append_to_the_headers_of_a_bare_status() -> None:
+    app = Application(middlewares=[appending(b"x-outer"), appending(b"x-inner")])
+    app.http_router.add({"POST"}, "/", bare)
+    exchange = await call(app, http_scope("POST", "/"))
+    assert exchange.status == 204
+    assert exchange.start["headers"] == [(b"x-inner", b"yes"), (b"x-outer", b"yes")]
+
+
+async def test_a_middleware_appending_never_changes_the_handlers_own_list() -> None:
+    shared = [(b"content-type", b"text/plain")]  # a handler's module-level constant, say
+
+    async def constant(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, shared, text_writer("same")
+
+    app = Application()
+    app.http_router.add({"GET"}, "/", mw(appending(b"x-seen"), handler=constant))
+    for _ in range(3):
+        exchange = await call(app, http_scope())
+        assert exchange.start["headers"] == [(b"content-type", b"text/plain"), (b"x-seen", b"yes")]
+    assert shared == [(b"content-type", b"text/plain")]
+
+
+def answering(answer: HttpResponse) -> HttpRequestCallback:
+    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return answer
+
+    return handler
+
+
+async def test_a_middleware_gets_a_list_whatever_form_the_handler_answered_in() -> None:
+    seen: list[object] = []
+
+    async def noting(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+    ) -> HttpResponse:
+        response = await handler(scope, info, matches, content)
+        seen.append(type(response[1]))
+        return response
+
+    answers: list[HttpResponse] = [
+        204,
+        (204,),
+        (200, None),
+        (200, ((b"x", b"1"),)),
+        (200, [(b"x", b"1")], None),
+        (200, None, None, None),
+    ]
+    for answer in answers:
+        app = Application(middlewares=[noting])
+        app.http_router.add({"GET"}, "/", answering(answer))
+        await call(app, http_scope())
+    assert seen == [list] * len(answers)
