@@ -6,8 +6,19 @@ status or a ``(status, headers, body, pushes)`` tuple.
 """
 
 from .application import Application
+from .bodies import form_reader, json_reader
+from .cookies import (
+    decode_cookies,
+    decode_set_cookie,
+    delete_cookie,
+    encode_cookies,
+    encode_set_cookie,
+    set_cookie,
+)
 from .errors import ClientDisconnect, ConverterError, HttpError, TemplateError, UncheckedMatchesWarning
 from .middleware import mw
+from .multipart import Part, multipart_reader
+from .request import cookies, header, header_values, query, query_params
 from .responses import bytes_response, json_response, text_response
 from .routing import ConverterRegistry, HttpTreeRouter, RouteHandle, WebSocketTreeRouter
 from .request_body import DEFAULT_MAX_REQUEST_BODY, UNLIMITED, body_limit, bytes_reader, text_reader
@@ -70,6 +81,7 @@ __all__ = [
     "LifespanHandler",
     "LifespanScope",
     "Message",
+    "Part",
     "PushResponse",
     "PushResponses",
     "Receive",
@@ -90,8 +102,22 @@ __all__ = [
     "bytes_reader",
     "bytes_response",
     "bytes_writer",
+    "cookies",
+    "decode_cookies",
+    "decode_set_cookie",
+    "delete_cookie",
+    "encode_cookies",
+    "encode_set_cookie",
+    "form_reader",
+    "header",
+    "header_values",
+    "json_reader",
     "json_response",
+    "multipart_reader",
     "mw",
+    "query",
+    "query_params",
+    "set_cookie",
     "text_reader",
     "text_response",
     "text_writer",
