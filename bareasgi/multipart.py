@@ -139,6 +139,7 @@ class _Reader:
         self._size = 0
         self._events: deque[tuple[int, bytes]] = deque()
         self._headers: list[Header] = []
+        self._finished_headers: deque[list[Header]] = deque()  # one per _HEADERS event
         self._field = bytearray()
         self._value = bytearray()
         self._ended = False
@@ -165,6 +166,7 @@ class _Reader:
             self._value.clear()
 
         def on_headers_finished() -> None:
+            self._finished_headers.append(self._headers)
             events.append((_HEADERS, b""))
 
         def on_part_data(data: bytes, start: int, end: int) -> None:
@@ -234,7 +236,7 @@ class _Reader:
     def _new_part(self) -> Part:
         from python_multipart.multipart import parse_options_header
 
-        headers = self._headers
+        headers = self._finished_headers.popleft()
         disposition = b""
         content_type: str | None = None
         for name, value in headers:
