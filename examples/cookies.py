@@ -14,21 +14,23 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from http.cookies import CookieError, SimpleCookie
-from urllib.parse import parse_qs
+from typing import Annotated
 
 import uvicorn
+from pydantic import BaseModel, StringConstraints
 
 from bareasgi import (
     Application,
     Content,
-    Header,
     HttpError,
     HttpResponse,
     HttpScope,
     RouteMatches,
+    cookies,
+    delete_cookie,
+    form_reader,
     json_response,
-    text_reader,
+    set_cookie,
 )
 
 SESSION = "session"
@@ -41,30 +43,10 @@ class Keys:
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
 
-def read_cookies(scope: HttpScope) -> dict[str, str]:
-    """The request's cookies by name; a malformed ``cookie`` header counts as none."""
-    jar = SimpleCookie()
-    for name, value in scope["headers"]:
-        if name == b"cookie":
-            try:
-                jar.load(value.decode("latin-1"))
-            except CookieError:
-                return {}
-    return {key: morsel.value for key, morsel in jar.items()}
+class SignIn(BaseModel):
+    """The sign-in form: a name of plain letters and digits, else 422."""
 
-
-def set_cookie(name: str, value: str, *, max_age: int | None = None) -> Header:
-    """A ``set-cookie`` header: for the whole site, hidden from scripts, not sent cross-site."""
-    jar = SimpleCookie()
-    jar[name] = value
-    morsel = jar[name]
-    morsel["path"] = "/"
-    morsel["httponly"] = True
-    morsel["samesite"] = "Lax"
-    if max_age is not None:
-        morsel["max-age"] = max_age
-    # Behind HTTPS, also set morsel["secure"] = True: the cookie then never travels in clear.
-    return b"set-cookie", morsel.OutputString().encode("latin-1")
+    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,40}$")]
 
 
 def signature(secret: bytes, value: str) -> str:
@@ -83,22 +65,21 @@ def verified(secret: bytes, signed: str) -> str | None:
 
 
 async def visits(scope: HttpScope, info: Keys, matches: RouteMatches, content: Content) -> HttpResponse:
-    previous = read_cookies(scope).get("visits", "0")
+    previous = cookies(scope).get("visits", "0")
     count = int(previous) + 1 if previous.isdigit() else 1
-    return json_response(200, [set_cookie("visits", str(count))], {"visits": count})
+    # Behind HTTPS, also pass secure=True: the cookie then never travels in clear.
+    return json_response(200, [set_cookie("visits", str(count), httponly=True)], {"visits": count})
 
 
 async def sign_in(scope: HttpScope, info: Keys, matches: RouteMatches, content: Content) -> HttpResponse:
-    form = parse_qs(await text_reader(content, max_size=1000))
-    name = form.get("name", [""])[0]
-    if not (name.isascii() and name.isalnum()):
-        raise HttpError(400, "name: letters and digits only")
+    form = await form_reader(content, SignIn, max_size=1000)
     one_day = 24 * 60 * 60
-    return json_response(200, [set_cookie(SESSION, sign(info.secret, name), max_age=one_day)], {"name": name})
+    session = set_cookie(SESSION, sign(info.secret, form.name), max_age=one_day, httponly=True)
+    return json_response(200, [session], {"name": form.name})
 
 
 async def whoami(scope: HttpScope, info: Keys, matches: RouteMatches, content: Content) -> HttpResponse:
-    signed = read_cookies(scope).get(SESSION)
+    signed = cookies(scope).get(SESSION)
     name = verified(info.secret, signed) if signed else None
     if name is None:
         raise HttpError(401, "not signed in")
@@ -106,7 +87,7 @@ async def whoami(scope: HttpScope, info: Keys, matches: RouteMatches, content: C
 
 
 async def sign_out(scope: HttpScope, info: Keys, matches: RouteMatches, content: Content) -> HttpResponse:
-    return 204, [set_cookie(SESSION, "", max_age=0)]  # max-age 0: the browser drops it
+    return 204, [delete_cookie(SESSION)]
 
 
 app = Application(info=Keys())

@@ -4,6 +4,7 @@ Run it with ``python -m examples.upload`` and try::
 
     curl --data-binary @README.md http://127.0.0.1:9009/hash
     curl -T README.md http://127.0.0.1:9009/files/readme.md          # saved, 201
+    curl -F file=@README.md -F file=@Makefile http://127.0.0.1:9009/files   # a form, 201
     curl http://127.0.0.1:9009/files/readme.md                       # streamed back
     head -c 20000000 /dev/zero | curl -T - http://127.0.0.1:9009/files/big.bin   # 413
 """
@@ -19,7 +20,7 @@ from typing import Annotated, TypedDict
 
 import anyio
 import uvicorn
-from pydantic import StringConstraints
+from pydantic import StringConstraints, TypeAdapter, ValidationError
 
 from bareasgi import (
     Application,
@@ -30,11 +31,14 @@ from bareasgi import (
     LifespanEvent,
     LifespanScope,
     RouteMatches,
+    header,
     json_response,
+    multipart_reader,
 )
 
 # A file name that cannot climb out of the storage directory: no slash, no leading dot.
 FileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+FILE_NAME = TypeAdapter(FileName)
 
 CHUNK_SIZE = 64 * 1024
 
@@ -53,10 +57,8 @@ class FileMatches(TypedDict):
 
 def declared_length(scope: HttpScope) -> int | None:
     """The ``content-length`` the client declared, if any."""
-    for name, value in scope["headers"]:
-        if name == b"content-length" and value.isdigit():
-            return int(value)
-    return None
+    value = header(scope, b"content-length")
+    return int(value) if value is not None and value.isdigit() else None
 
 
 async def limited(scope: HttpScope, content: Content, max_size: int) -> AsyncIterator[bytes]:
@@ -82,13 +84,13 @@ async def hash_body(scope: HttpScope, info: Storage, matches: RouteMatches, cont
     return json_response(200, None, {"size": size, "chunks": chunks, "sha256": digest.hexdigest()})
 
 
-async def save_file(scope: HttpScope, info: Storage, matches: FileMatches, content: Content) -> HttpResponse:
-    target = info.directory / matches["name"]
+async def store(target: Path, chunks: AsyncIterator[bytes]) -> str:
+    """Save ``chunks`` as ``target``, written as they arrive; their SHA-256."""
     partial = target.with_name(target.name + ".part")
     digest = hashlib.sha256()
     try:
         async with await anyio.open_file(partial, "wb") as file:
-            async for chunk in limited(scope, content, info.max_size):
+            async for chunk in chunks:
                 digest.update(chunk)
                 await file.write(chunk)
     except BaseException:
@@ -96,8 +98,27 @@ async def save_file(scope: HttpScope, info: Storage, matches: FileMatches, conte
             await anyio.Path(partial).unlink(missing_ok=True)
         raise
     await anyio.Path(partial).rename(target)
+    return digest.hexdigest()
+
+
+async def save_file(scope: HttpScope, info: Storage, matches: FileMatches, content: Content) -> HttpResponse:
+    sha256 = await store(info.directory / matches["name"], limited(scope, content, info.max_size))
     location = f"/files/{matches['name']}".encode()
-    return json_response(201, [(b"location", location)], {"sha256": digest.hexdigest()})
+    return json_response(201, [(b"location", location)], {"sha256": sha256})
+
+
+async def save_form(scope: HttpScope, info: Storage, matches: RouteMatches, content: Content) -> HttpResponse:
+    """A ``multipart/form-data`` upload: each file part saved under its own name, streamed."""
+    saved = {}
+    async for part in multipart_reader(scope, content, max_size=info.max_size):
+        if part.filename is None:
+            continue  # a plain field: skipped, unread
+        try:
+            name = FILE_NAME.validate_python(part.filename)  # the client's name: checked before use
+        except ValidationError:
+            raise HttpError(400, "file names: letters, digits, '.', '_' and '-' only") from None
+        saved[name] = await store(info.directory / name, part)
+    return json_response(201, None, saved)
 
 
 async def read_file(scope: HttpScope, info: Storage, matches: FileMatches, content: Content) -> HttpResponse:
@@ -125,6 +146,7 @@ def make_app(directory: Path, max_size: int = 10_000_000) -> Application[Storage
     app.on_startup(make_directory)
     app.http_router.add({"POST"}, "/hash", hash_body)
     app.http_router.add({"PUT"}, "/files/<name:filename>", save_file)
+    app.http_router.add({"POST"}, "/files", save_form)
     app.http_router.add({"GET"}, "/files/<name:filename>", read_file)
     return app
 

@@ -83,7 +83,13 @@ async def test_a_validation_error_names_the_field() -> None:
     async with TestClient(app) as client:
         response = await client.post("/books", json={**FUNERAL, "genre": "romance"})
     assert response.headers["content-type"] == "application/json"
-    assert [error["loc"] for error in response.json()] == [["genre"]]
+    assert [error["loc"] for error in response.json()["detail"]] == [["genre"]]
+
+
+async def test_a_body_that_is_not_json_is_400() -> None:
+    async with TestClient(app) as client:
+        response = await client.post("/books", content=b'{"title": ')
+    assert response.status_code == 400
 
 
 def test_url_for_writes_an_enum_as_its_value() -> None:

@@ -60,3 +60,29 @@ async def test_names_that_could_leave_the_directory_do_not_route(tmp_path: Path,
     async with TestClient(upload.make_app(tmp_path)) as client:
         response = await client.put(f"/files/{name}", content=b"x")
     assert response.status_code == 404
+
+
+async def test_a_form_upload_saves_each_file_streamed(tmp_path: Path) -> None:
+    data = bytes(range(256)) * 100
+    files = [("file", ("a.bin", data)), ("file", ("b.txt", b"hello")), ("note", (None, b"skipped"))]
+    async with TestClient(upload.make_app(tmp_path)) as client:
+        saved = await client.post("/files", files=files)
+        assert saved.status_code == 201
+        assert saved.json() == {"a.bin": hashlib.sha256(data).hexdigest(), "b.txt": hashlib.sha256(b"hello").hexdigest()}
+        assert (await client.get("/files/a.bin")).content == data
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.bin", "b.txt"]
+
+
+@pytest.mark.parametrize("name", ["../escape.txt", ".hidden", "a/b"])
+async def test_a_form_file_name_that_could_leave_the_directory_is_400(tmp_path: Path, name: str) -> None:
+    async with TestClient(upload.make_app(tmp_path / "store")) as client:
+        response = await client.post("/files", files={"file": (name, b"x")})
+    assert response.status_code == 400
+    assert list((tmp_path / "store").iterdir()) == []
+
+
+async def test_a_form_upload_over_max_size_is_413_leaving_no_partial_file(tmp_path: Path) -> None:
+    async with TestClient(upload.make_app(tmp_path, max_size=1000)) as client:
+        response = await client.post("/files", files={"file": ("big.bin", b"x" * 5000)})
+    assert response.status_code == 413
+    assert list(tmp_path.iterdir()) == []
