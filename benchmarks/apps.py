@@ -10,6 +10,12 @@ documentation would have them:
 - ``GET /stream-kib``: as many chunks of :data:`KIB_CHUNK` (1 KiB);
 - ``POST /upload``: the number of bytes in the request body, read chunk by chunk;
 - ``/ws``: a WebSocket answering each text message with the same text;
+- ``GET /search?q=...&tag=...``, ``POST /json`` and ``POST /form`` (urlencoded):
+  ``{"q": ..., "tags": [...]}`` or ``{"name": ..., "tags": [...]}`` as JSON, read
+  from the query string or the body with each framework's own helpers (bareasgi:
+  ``query_params``, ``json_reader`` into a Pydantic model, ``form_reader``;
+  Starlette: ``request.query_params``, ``request.json()``, ``request.form()``; raw:
+  the standard library's ``parse_qs`` and ``json.loads``);
 - with ``routes=N``: ``GET /route<i>/user/<id:int>`` for i in 0..N-1, answering as
   ``/user/<id>``;
 - anything else: 404;
@@ -31,6 +37,9 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, Protocol
+from urllib.parse import parse_qs
+
+from pydantic import BaseModel
 
 from bareasgi import (
     Application,
@@ -44,7 +53,10 @@ from bareasgi import (
     WebSocket,
     bytes_reader,
     bytes_response,
+    form_reader,
+    json_reader,
     json_response,
+    query_params,
     text_response,
 )
 
@@ -98,6 +110,31 @@ async def _raw_echo(scope: Any, receive: Any, send: Any) -> None:
     ]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+async def _raw_body(receive: Any) -> bytes:
+    chunks = []
+    more = True
+    while more:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+async def _raw_search(scope: Any, receive: Any, send: Any) -> None:
+    params = parse_qs(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+    await _raw_json(send, {"q": params["q"][0], "tags": params["tag"]})
+
+
+async def _raw_json_body(scope: Any, receive: Any, send: Any) -> None:
+    person = json.loads(await _raw_body(receive))
+    await _raw_json(send, {"name": person["name"], "tags": person["tags"]})
+
+
+async def _raw_form(scope: Any, receive: Any, send: Any) -> None:
+    form = parse_qs((await _raw_body(receive)).decode("latin-1"), keep_blank_values=True)
+    await _raw_json(send, {"name": form["name"][0], "tags": form["tag"]})
 
 
 async def _raw_stream(scope: Any, receive: Any, send: Any) -> None:
@@ -187,6 +224,9 @@ def raw_app(routes: int = 0, middlewares: int = 0) -> AsgiApp:
         ("GET", "/stream"): _raw_stream,
         ("GET", "/stream-kib"): _raw_stream_kib,
         ("POST", "/upload"): _raw_upload,
+        ("GET", "/search"): _raw_search,
+        ("POST", "/json"): _raw_json_body,
+        ("POST", "/form"): _raw_form,
     }
     numbered = {f"route{i}" for i in range(routes)}
 
@@ -279,6 +319,29 @@ async def _websocket(scope: Mapping[str, Any], info: Info, matches: RouteMatches
         await web_socket.send(message)
 
 
+class Person(BaseModel):
+    """The JSON body of the ``json body`` scenario, as bareasgi validates it."""
+
+    name: str
+    age: int
+    tags: list[str]
+
+
+async def _search(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    params = query_params(scope)
+    return json_response(200, None, {"q": params["q"][0], "tags": params["tag"]})
+
+
+async def _json_body(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    person = await json_reader(content, Person)
+    return json_response(200, None, {"name": person.name, "tags": person.tags})
+
+
+async def _form(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    form = await form_reader(content)
+    return json_response(200, None, {"name": form["name"][0], "tags": form["tag"]})
+
+
 def bareasgi_app(routes: int = 0, middlewares: int = 0) -> AsgiApp:
     """The same routes on a bareasgi :class:`~bareasgi.Application`."""
     app = Application(middlewares=[_adding_header(h) for h in MIDDLEWARE_HEADERS[:middlewares]])
@@ -288,6 +351,9 @@ def bareasgi_app(routes: int = 0, middlewares: int = 0) -> AsgiApp:
     app.http_router.add({"GET"}, "/stream", _stream)
     app.http_router.add({"GET"}, "/stream-kib", _stream_kib)
     app.http_router.add({"POST"}, "/upload", _upload)
+    app.http_router.add({"GET"}, "/search", _search)
+    app.http_router.add({"POST"}, "/json", _json_body)
+    app.http_router.add({"POST"}, "/form", _form)
     app.ws_router.add("/ws", _websocket)
     for i in range(routes):
         app.http_router.add({"GET"}, f"/route{i}/user/<id:int>", _user)
@@ -328,6 +394,17 @@ def starlette_app(routes: int = 0, middlewares: int = 0) -> AsgiApp:
         async for chunk in request.stream():
             size += len(chunk)
         return PlainTextResponse(str(size))
+    async def search(request: Request) -> Response:
+        params = request.query_params
+        return JSONResponse({"q": params["q"], "tags": params.getlist("tag")})
+
+    async def json_body(request: Request) -> Response:
+        person = await request.json()
+        return JSONResponse({"name": person["name"], "tags": person["tags"]})
+
+    async def form(request: Request) -> Response:
+        async with request.form() as fields:
+            return JSONResponse({"name": fields["name"], "tags": fields.getlist("tag")})
 
     async def websocket(web_socket: StarletteWebSocket) -> None:
         await web_socket.accept()
@@ -341,6 +418,9 @@ def starlette_app(routes: int = 0, middlewares: int = 0) -> AsgiApp:
         Route("/stream", stream),
         Route("/stream-kib", stream_kib),
         Route("/upload", upload, methods=["POST"]),
+        Route("/search", search),
+        Route("/json", json_body, methods=["POST"]),
+        Route("/form", form, methods=["POST"]),
         WebSocketRoute("/ws", websocket),
     ]
     table += [Route(f"/route{i}/user/{{id:int}}", user) for i in range(routes)]

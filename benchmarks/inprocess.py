@@ -84,7 +84,7 @@ def scope_of(scenario: Scenario) -> dict[str, Any]:
         "state": {},
         "path": path,
         "raw_path": path.encode(),
-        "query_string": b"",
+        "query_string": scenario.query,
     }
     if scenario.is_websocket:
         scope["subprotocols"] = []
@@ -96,6 +96,8 @@ def scope_of(scenario: Scenario) -> dict[str, Any]:
                 (b"host", b"127.0.0.1:8000"),
                 (b"content-length", str(len(scenario.body)).encode()),
             ]
+            if scenario.content_type:
+                scope["headers"].append((b"content-type", scenario.content_type))
     return scope
 
 

@@ -19,7 +19,14 @@ from importlib import metadata
 from pathlib import Path
 
 from . import coldstart, inprocess, server
-from .scenarios import SERVER_TARGETED, SERVER_TARGETED_TIGHT, TARGETED, TARGETED_TIGHT, Scenario
+from .scenarios import (
+    SERVER_TARGETED,
+    SERVER_TARGETED_TIGHT,
+    TARGETED,
+    TARGETED_TIGHT,
+    VERSUS_STARLETTE,
+    Scenario,
+)
 
 IN_PROCESS_LIMIT = 2.0
 IN_PROCESS_TIGHT_LIMIT = 1.5
@@ -203,6 +210,12 @@ def _inprocess_verdicts(results: inprocess.Results) -> list[Verdict]:
             ratio = ratios(bare[name].seconds, results.cases[(name, "raw")].seconds)
             target = f"in-process {name} ≤ {limit:g}× raw"
             found.append(Verdict(target, f"{ratio:.2f}×", ratio <= limit))
+    if "starlette" in results.peers:
+        for name in VERSUS_STARLETTE:
+            if name in bare:
+                ratio = ratios(bare[name].seconds, results.cases[(name, "starlette")].seconds)
+                target = f"in-process {name} ≤ 1× Starlette"
+                found.append(Verdict(target, f"{ratio:.2f}×", ratio <= 1.0))
     by_routes = {case.scenario.routes: case for case in bare.values() if case.scenario.routes}
     if by_routes:
         fewest, most = min(by_routes), max(by_routes)

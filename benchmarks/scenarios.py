@@ -10,6 +10,10 @@ from .apps import CHUNK, KIB_CHUNK, MIDDLEWARE_HEADERS, PLAINTEXT, STREAM_CHUNKS
 ECHO_BODY = bytes(range(256)) * 4  # 1 KiB
 UPLOAD_BODY = bytes(range(256)) * 1024  # 256 KiB
 UPLOAD_PARTS = 16
+QUERY = b"q=ipcress&page=2&tag=spy&tag=1962&tag=deighton&sort=title&order=asc"
+JSON_BODY = json.dumps({"name": "Harry Palmer", "age": 40, "tags": ["spy", "1962", "deighton"]}).encode()
+FORM_BODY = b"name=Harry+Palmer&age=40&tag=spy&tag=1962&tag=deighton&city=London&note=%C3%A9t%C3%A9"
+FORM = b"application/x-www-form-urlencoded"
 ROUTE_COUNTS = (10, 100, 1_000, 10_000)
 WS_TEXT = "hello, echo"
 
@@ -48,6 +52,8 @@ class Scenario:
     expected_messages: int | None = None  # non-empty body messages, when it matters
     expected_headers: tuple[tuple[bytes, bytes], ...] = ()
     server: bool = True  # also run by the server driver
+    query: bytes = b""  # the query string
+    content_type: bytes = b""  # the request's content-type, when it has a body
 
     @property
     def is_websocket(self) -> bool:
@@ -90,6 +96,23 @@ def _routes(count: int) -> Scenario:
     )
 
 
+REQUEST_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        "query params", "GET", "/search", query=QUERY, server=False,
+        expected_json={"q": "ipcress", "tags": ["spy", "1962", "deighton"]},
+    ),
+    Scenario(
+        "json body", "POST", "/json", body=JSON_BODY, content_type=b"application/json", server=False,
+        expected_json={"name": "Harry Palmer", "tags": ["spy", "1962", "deighton"]},
+    ),
+    Scenario(
+        "form body", "POST", "/form", body=FORM_BODY, content_type=FORM, server=False,
+        expected_json={"name": "Harry Palmer", "tags": ["spy", "1962", "deighton"]},
+    ),
+)  # fmt: skip
+"""Reading the request: bareasgi's helpers against Starlette's ``request.query_params``,
+``request.json()`` and ``request.form()``, in-process only."""
+
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("plaintext", "GET", "/plaintext", expected_body=PLAINTEXT),
     Scenario("typed route", "GET", "/user/42", expected_json={"id": 42}),
@@ -127,8 +150,12 @@ SCENARIOS: tuple[Scenario, ...] = (
         parts=UPLOAD_PARTS,
         expected_body=str(len(UPLOAD_BODY)).encode(),
     ),
+    *REQUEST_SCENARIOS,
 )
 """Every scenario, in the order of the tables."""
+
+VERSUS_STARLETTE = tuple(scenario.name for scenario in REQUEST_SCENARIOS)
+"""The in-process scenarios in which bareasgi is held to at most 1x Starlette's time."""
 
 TARGETED = ("plaintext", "typed route", "echo 1 KiB", "404", "ws echo")
 """The in-process scenarios held to at most 2x raw."""
