@@ -19,7 +19,8 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Final, final
 
 from .errors import HttpError
-from .request_body import UNLIMITED, body_limit
+from .request import header
+from .request_body import body_limit
 from .types import Content, Header, Scope
 
 if TYPE_CHECKING:
@@ -110,19 +111,16 @@ def multipart_reader(scope: Scope, content: Content, max_size: int | None = None
         from python_multipart.multipart import MultipartParser, parse_options_header
     except ImportError as error:
         raise ImportError(EXTRA_MISSING) from error
-    content_type = b""
-    for key, value in scope["headers"]:
-        if key == b"content-type":
-            content_type = value
-            break
-    kind, options = parse_options_header(content_type)
+    limit = body_limit(content, max_size)
+    kind, options = parse_options_header(header(scope, b"content-type"))
     boundary = options.get(b"boundary")
     if kind != b"multipart/form-data" or not boundary:
         raise HttpError(400, "Expected a multipart/form-data body with a boundary")
     try:
-        return _Reader(content, body_limit(content, max_size), MultipartParser(boundary))
+        parser = MultipartParser(boundary)
     except ValueError as error:  # python-multipart's FormParserError: a boundary too long
         raise HttpError(400, "The multipart boundary is not valid") from error
+    return _Reader(content, limit, parser)
 
 
 @final
@@ -257,5 +255,3 @@ class _Reader:
             headers,
         )
 
-
-__all__ = ["UNLIMITED", "Part", "multipart_reader"]

@@ -150,6 +150,11 @@ async def test_a_body_over_max_size_is_413_at_once_even_in_an_unread_part() -> N
     assert (caught.value.status, taken) == (413, 3)
 
 
+def test_a_bad_max_size_is_a_mistake_named_at_once() -> None:
+    with pytest.raises(ValueError, match="max_size"):
+        multipart_reader(scope_for(), chunks_of(GOOD, 100), max_size=-1)
+
+
 async def test_without_python_multipart_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "python_multipart.multipart", None)
     with pytest.raises(ImportError, match=r"bareasgi\[multipart\]") as caught:
