@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import bareutils.cookies as legacy
 import pytest
-from hypothesis import assume, given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bareasgi import (
@@ -104,6 +104,7 @@ def test_delete_cookie_refuses_a_bad_name() -> None:
         delete_cookie("a;b")
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # behaviour, not speed
 @given(
     st.from_regex(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+", fullmatch=True),
     st.from_regex(r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*", fullmatch=True),
@@ -121,6 +122,7 @@ header_bytes = st.binary().filter(lambda data: not any(b < 0x20 and b != 0x09 or
 moments = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1))
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # behaviour, not speed
 @given(
     name=header_bytes,
     value=header_bytes,
@@ -170,6 +172,7 @@ def test_encode_set_cookie_refuses_control_characters(field: str) -> None:
         encode_set_cookie(**arguments)  # type: ignore[arg-type]  # name and value are positional in use
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # behaviour, not speed
 @given(
     name=header_bytes.filter(lambda data: b";" not in data and b"=" not in data),
     value=header_bytes.filter(lambda data: b";" not in data),
@@ -223,11 +226,13 @@ def test_decode_set_cookie_raises_value_error_where_3x_did(header: bytes) -> Non
         decode_set_cookie(header)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # behaviour, not speed
 @given(st.dictionaries(header_bytes, st.lists(header_bytes, max_size=3), max_size=5))
 def test_encode_cookies_gives_the_bytes_3x_gave(jar: dict[bytes, list[bytes]]) -> None:
     assert encode_cookies(jar) == legacy.encode_cookies(jar)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # behaviour, not speed
 @given(st.binary())
 def test_decode_cookies_reads_any_header_as_3x_read_it(header: bytes) -> None:
     assert decode_cookies(header) == legacy.decode_cookies(header)

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 from typing_extensions import TypedDict
@@ -128,6 +128,7 @@ async def test_a_form_over_max_size_is_413() -> None:
     assert caught.value.status == 413
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # behaviour, not speed
 @given(st.lists(st.tuples(st.text(), st.text()), max_size=20))
 async def test_a_form_reads_back_what_a_browser_encoded(pairs: list[tuple[str, str]]) -> None:
     grouped: dict[str, list[str]] = {}

@@ -6,7 +6,7 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bareasgi import HttpError, Part, multipart_reader
@@ -165,6 +165,7 @@ async def test_without_python_multipart_the_error_names_the_extra(monkeypatch: p
 names = st.text(alphabet=st.characters(codec="utf-8", exclude_characters='"\r\n\\'), min_size=1, max_size=20)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # behaviour, not speed
 @given(
     st.lists(st.tuples(names, st.none() | names, st.binary(max_size=300)), max_size=5),
     st.integers(min_value=1, max_value=400),
@@ -174,6 +175,7 @@ async def test_any_form_reads_back_in_any_chunking(parts: list[tuple[str, str | 
     assert [(name, filename, data) for name, filename, _, data in found] == parts
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # behaviour, not speed
 @given(st.binary(max_size=2000), st.integers(min_value=1, max_value=300))
 async def test_any_body_is_parts_or_a_400(data: bytes, size: int) -> None:
     body = GOOD[: len(data) % len(GOOD)] + data

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 from urllib.parse import parse_qs, urlencode
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field, field_validator
 from typing_extensions import NotRequired, TypedDict
@@ -60,12 +60,14 @@ def test_query_params(query_string: bytes, expected: dict[str, list[str]]) -> No
     assert query_params(http_scope(query_string=query_string)) == expected
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # behaviour, not speed
 @given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E)))
 def test_query_params_reads_any_ascii_query_as_the_standard_library_does(text: str) -> None:
     expected = parse_qs(text, keep_blank_values=True, errors="replace")
     assert query_params(http_scope(query_string=text.encode())) == expected
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # behaviour, not speed
 @given(st.lists(st.tuples(st.text(), st.text())))
 def test_an_encoded_query_reads_back_to_its_pairs(pairs: list[tuple[str, str]]) -> None:
     grouped: dict[str, list[str]] = {}
@@ -214,12 +216,14 @@ def test_cookies_reads_only_the_cookie_header() -> None:
     assert cookies(http_scope(headers=[(b"set-cookie", b"a=1"), (b"x-cookie", b"b=2")])) == {}
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # behaviour, not speed
 @given(st.binary())
 def test_any_cookie_header_reads_without_raising(value: bytes) -> None:
     found = cookies(http_scope(headers=[(b"cookie", value)]))
     assert all(name and ";" not in name and ";" not in text for name, text in found.items())
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # behaviour, not speed
 @given(st.dictionaries(st.from_regex(r"[A-Za-z0-9_\-]+", fullmatch=True), st.from_regex(r"[A-Za-z0-9._\-]*", fullmatch=True)))
 def test_cookies_written_as_a_browser_does_read_back(jar: dict[str, str]) -> None:
     value = "; ".join(f"{name}={text}" for name, text in jar.items()).encode()
