@@ -30,6 +30,14 @@ EXTRA_MISSING: Final = (
     "multipart_reader needs python-multipart: pip install 'bareasgi[multipart]'"
 )
 
+# python-multipart bounds a part's headers too (8 of 4 KiB each, in its recent
+# releases); these hold whatever release is installed.
+MAX_PART_HEADER_BYTES: Final = 8 * 1024
+"""The most bytes the headers of one part may take, names and values together; past it, 400."""
+
+MAX_PART_HEADERS: Final = 8
+"""The most headers one part may have; past it, 400."""
+
 _HEADERS, _DATA, _END = 0, 1, 2
 
 
@@ -104,7 +112,9 @@ def multipart_reader(scope: Scope, content: Content, max_size: int | None = None
 
     A request that is not ``multipart/form-data`` with a boundary, or a body that
     does not parse (a missing ``content-disposition`` name, a bad boundary, a body
-    that ends before the closing boundary), raises ``HttpError(400)``. Without
+    that ends before the closing boundary, a part with more than
+    :data:`MAX_PART_HEADERS` headers or :data:`MAX_PART_HEADER_BYTES` bytes of them),
+    raises ``HttpError(400)``. Without
     python-multipart installed, ``ImportError`` naming the extra.
     """
     try:
@@ -140,6 +150,7 @@ class _Reader:
         self._finished_headers: deque[list[Header]] = deque()  # one per _HEADERS event
         self._field = bytearray()
         self._value = bytearray()
+        self._header_bytes = 0
         self._ended = False
         self._exhausted = False
         self._part: Part | None = None
@@ -151,14 +162,25 @@ class _Reader:
 
         def on_part_begin() -> None:
             self._headers = []
+            self._header_bytes = 0
+
+        def count(size: int) -> None:
+            # Raised through the parser's write(): the headers of a part are held whole.
+            self._header_bytes += size
+            if self._header_bytes > MAX_PART_HEADER_BYTES:
+                raise HttpError(400, f"A multipart part has more than {MAX_PART_HEADER_BYTES} bytes of headers")
 
         def on_header_field(data: bytes, start: int, end: int) -> None:
+            count(end - start)
             self._field += data[start:end]
 
         def on_header_value(data: bytes, start: int, end: int) -> None:
+            count(end - start)
             self._value += data[start:end]
 
         def on_header_end() -> None:
+            if len(self._headers) == MAX_PART_HEADERS:
+                raise HttpError(400, f"A multipart part has more than {MAX_PART_HEADERS} headers")
             self._headers.append((bytes(self._field).lower(), bytes(self._value)))
             self._field.clear()
             self._value.clear()
@@ -197,6 +219,17 @@ class _Reader:
         return events.popleft()
 
     async def _feed(self) -> None:
+        try:
+            await self._feed_one()
+        except HttpError:
+            # The body is refused: an async generator given as the body is finalised
+            # now, not by the garbage collector.
+            aclose = getattr(self._chunks, "aclose", None)
+            if aclose is not None:
+                await aclose()
+            raise
+
+    async def _feed_one(self) -> None:
         if self._exhausted:
             raise HttpError(400, "The multipart body ends before its closing boundary")
         try:
