@@ -56,6 +56,11 @@ class Part:
 
     __slots__ = ("_done", "_reader", "content_type", "filename", "headers", "name")
 
+    name: str
+    filename: str | None
+    content_type: str | None
+    headers: list[Header]
+
     def __init__(
         self,
         reader: _Reader,
