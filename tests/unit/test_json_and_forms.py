@@ -30,6 +30,7 @@ from bareasgi import (
     json_response,
 )
 from bareasgi.testing import TestClient
+from bareasgi.types import JsonResponseValue
 
 pytestmark = pytest.mark.anyio
 
@@ -179,7 +180,7 @@ ITEM_JSON = {
 }
 
 
-async def written(obj: object) -> Any:
+async def written(obj: JsonResponseValue) -> Any:
     status, headers, content = json_response(200, None, obj)
     data = b"".join([chunk async for chunk in content])
     assert dict(headers)[b"content-type"] == b"application/json"
@@ -198,5 +199,5 @@ async def test_json_response_still_refuses_what_it_cannot_write() -> None:
     with pytest.raises(TypeError, match="object"):
         json_response(200, None, {"x": object()})
     with pytest.raises(TypeError):
-        json_response(200, None, Point)  # the class, not an instance
+        json_response(200, None, Point)  # type: ignore[arg-type]  # the class, not an instance
 
