@@ -10,6 +10,9 @@ under ``"detail"``. It is built from Pydantic's errors without their ``input`` o
 ``ctx`` (which may hold what the client sent) and with the text of a validator's own
 exception replaced, and it is bounded: at most :data:`MAX_ERRORS` errors, each
 location part and message cut to :data:`MAX_TEXT` characters.
+
+Pydantic is imported when the first type is validated, not with bareasgi, so an
+application that never validates a request never loads it.
 """
 
 from __future__ import annotations
@@ -20,13 +23,15 @@ import threading
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, Final, TypeVar, Union, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, Final, TypeVar, Union, get_type_hints
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
-from pydantic_core import ErrorDetails
 from typing_extensions import NotRequired, ReadOnly, Required, get_args, get_origin, is_typeddict
 
 from .errors import HttpError
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter, ValidationError
+    from pydantic_core import ErrorDetails
 
 T = TypeVar("T")
 
@@ -47,10 +52,15 @@ _SEQUENCES: Final = frozenset({list, tuple, set, frozenset, Sequence, typing.Lis
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Shape:
-    """How one type is validated: its adapter, and which fields take a list of values."""
+    """How one type is validated: its adapter, and which fields take a list of values.
+
+    ``invalid`` is Pydantic's ``ValidationError``, kept here so that the module need
+    not import Pydantic before a type is first validated.
+    """
 
     adapter: TypeAdapter[Any]
     list_fields: frozenset[str]
+    invalid: type[ValidationError]
 
     def from_pairs(self, params: Mapping[str, list[str]]) -> dict[str, str | list[str]]:
         """``params`` as the type's input: every value for a list field, else the first."""
@@ -71,24 +81,28 @@ def shape_of(kind: type[object]) -> Shape:
         with _lock:
             shape = _shapes.get(kind)
             if shape is None:
-                shape = _shapes[kind] = Shape(TypeAdapter(kind), _list_fields(kind))
+                from pydantic import TypeAdapter, ValidationError
+
+                shape = _shapes[kind] = Shape(TypeAdapter(kind), _list_fields(kind), ValidationError)
     return shape
 
 
 def validate_python(kind: type[T], data: object) -> T:
     """``data`` validated as ``kind``; ``HttpError(422)`` naming each fault otherwise."""
+    shape = shape_of(kind)
     try:
-        value: T = shape_of(kind).adapter.validate_python(data)
-    except ValidationError as error:
+        value: T = shape.adapter.validate_python(data)
+    except shape.invalid as error:
         raise unprocessable(error) from None
     return value
 
 
 def validate_json(kind: type[T], data: bytes) -> T:
     """JSON text validated as ``kind``: 400 when it is not JSON, 422 when it does not fit."""
+    shape = shape_of(kind)
     try:
-        value: T = shape_of(kind).adapter.validate_json(data)
-    except ValidationError as error:
+        value: T = shape.adapter.validate_json(data)
+    except shape.invalid as error:
         if any(detail["type"] == "json_invalid" for detail in error.errors(include_url=False)):
             raise HttpError(400, "Request body is not valid JSON") from None
         raise unprocessable(error) from None
@@ -121,6 +135,8 @@ def _cut(text: str) -> str:
 
 def _list_fields(given: type[object]) -> frozenset[str]:
     """The input names of ``kind``'s fields whose type is a list, tuple or set."""
+    from pydantic import BaseModel
+
     kind: object = given  # at run time maybe no class at all: list[int], a TypedDict
     if isinstance(kind, type) and issubclass(kind, BaseModel):
         return frozenset(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
+import sys
 from typing import Annotated, Optional
 from urllib.parse import parse_qs, urlencode
 
@@ -228,3 +230,18 @@ def test_any_cookie_header_reads_without_raising(value: bytes) -> None:
 def test_cookies_written_as_a_browser_does_read_back(jar: dict[str, str]) -> None:
     value = "; ".join(f"{name}={text}" for name, text in jar.items()).encode()
     assert cookies(http_scope(headers=[(b"cookie", value)])) == jar
+
+
+UNTYPED_PROBE = """
+import sys
+from bareasgi import cookies, header, query_params, set_cookie
+scope = {"headers": [(b"cookie", b"a=1")], "query_string": b"q=1"}
+assert (header(scope, b"cookie"), query_params(scope), cookies(scope)) == (b"a=1", {"q": ["1"]}, {"a": "1"})
+set_cookie("a", "1")
+print("pydantic" in sys.modules, "pydantic_core" in sys.modules)
+"""
+
+
+def test_the_untyped_helpers_never_import_pydantic() -> None:
+    done = subprocess.run([sys.executable, "-c", UNTYPED_PROBE], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
