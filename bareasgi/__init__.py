@@ -16,6 +16,7 @@ from .cookies import (
     set_cookie,
 )
 from .errors import ClientDisconnect, ConverterError, HttpError, TemplateError, UncheckedMatchesWarning
+from .http import add_error_headers
 from .middleware import mw
 from .multipart import Part, multipart_reader
 from .request import cookies, header, header_values, query, query_params
@@ -98,6 +99,7 @@ __all__ = [
     "WebSocketRouter",
     "WebSocketScope",
     "WebSocketTreeRouter",
+    "add_error_headers",
     "body_limit",
     "bytes_reader",
     "bytes_response",

@@ -36,6 +36,9 @@ from .watch import watching
 
 _INTERNAL_ERROR = b"Internal Server Error"
 
+HTTP_ERRORS = (HttpError, urllib.error.HTTPError)
+"""The exceptions that stand for a response: middleware sees them as that response."""
+
 _UNSAFE_IN_HEADER = re.compile(rb"[\r\n\0]").search
 
 
@@ -126,19 +129,65 @@ def error_response(scope: HttpScope, error: Exception) -> tuple[int, Headers, Co
     handler's like any other: a logged 500.
     """
     try:
-        if isinstance(error, HttpError):
-            return _error_body(error.status, _sendable(error.headers, _FRAMING), error.body)
-        if isinstance(error, urllib.error.HTTPError) and 100 <= error.code <= 599:
-            return _error_body(error.code, _legacy_headers(error.headers), error.reason)
+        if isinstance(error, HTTP_ERRORS):
+            response = http_error_response(error)
+            if response is not None:
+                return response
     except Exception:
         LOGGER.exception(
             "%s: the handler raised an %s that cannot be sent as a response",
             request_line(scope["method"], scope["path"]),
             type(error).__name__,
         )
-        return _error_body(500, [], _INTERNAL_ERROR)
+        return _error_body(500, _error_headers(error), _INTERNAL_ERROR)
     LOGGER.exception("%s: the handler failed", request_line(scope["method"], scope["path"]))
-    return _error_body(500, [], _INTERNAL_ERROR)
+    return _error_body(500, _error_headers(error), _INTERNAL_ERROR)
+
+
+def http_error_response(
+    error: HttpError | urllib.error.HTTPError,
+) -> tuple[int, Headers, Content] | None:
+    """The response ``error`` stands for; ``None`` for a urllib code that is no HTTP status.
+
+    Raises when the error cannot be sent (see :func:`error_response`).
+    """
+    if isinstance(error, HttpError):
+        return _error_body(error.status, _sendable(error.headers, _FRAMING), error.body)
+    if not 100 <= error.code <= 599:
+        return None
+    return _error_body(error.code, _legacy_headers(error.headers), error.reason)
+
+
+# The attribute of an exception holding the headers its 500 carries (add_error_headers).
+_ERROR_HEADERS = "_bareasgi_error_headers"
+
+
+def add_error_headers(error: BaseException, headers: Headers) -> None:
+    """Have the ``500`` that ``error`` becomes carry ``headers`` too.
+
+    For a middleware that lets an exception pass up (so that error tracking outside
+    it still sees it) but whose headers belong on every response, the ``500``
+    included: CORS headers, a request id. Headers added by several middlewares are
+    all sent, in the order they were added; ``content-length`` is never taken.
+    """
+    held: list[Header] | None = getattr(error, _ERROR_HEADERS, None)
+    if held is None:
+        held = []
+        setattr(error, _ERROR_HEADERS, held)
+    held.extend(headers)
+
+
+def _error_headers(error: BaseException) -> list[Header]:
+    """The headers added to ``error`` for its 500, but any that would break the response."""
+    held: list[Header] = getattr(error, _ERROR_HEADERS, [])
+    return [
+        (name, value)
+        for name, value in held
+        if type(name) is bytes
+        and type(value) is bytes
+        and name.lower() not in _FRAMING
+        and _UNSAFE_IN_HEADER(name + value) is None
+    ]
 
 
 def _legacy_headers(hdrs: object) -> list[Header]:

@@ -1,14 +1,24 @@
-"""Middleware: composing middleware callbacks around a handler."""
+"""Middleware: composing middleware callbacks around a handler.
+
+Every link of a chain answers with the full 4-tuple, and an ``HttpError`` (or
+``urllib.error.HTTPError``) raised inside a link comes out of it as the response it
+stands for: a middleware sees every response the client gets, errors included. Any
+other exception passes up through the chain as it is, so that a middleware tracking
+errors sees it, and becomes the logged 500 outside the chain.
+"""
 
 from __future__ import annotations
 
 import functools
+import urllib.error
 from collections.abc import Iterable
 from typing import Any, cast
 
 from typing_extensions import TypeAlias
 
 from .checks import HTTP_HANDLER, HTTP_MIDDLEWARE, require_async_callable
+from .errors import HttpError
+from .http import HTTP_ERRORS, http_error_response
 from .types import (
     Content,
     Headers,
@@ -79,11 +89,27 @@ def _not_a_response(response: object) -> TypeError:
     )
 
 
+def answer(error: HttpError | urllib.error.HTTPError) -> HttpFullResponse:
+    """The response ``error`` stands for, as a middleware sees it.
+
+    A urllib error whose code is no HTTP status, or an ``HttpError`` whose body cannot
+    be sent, passes on as an exception: a mistake of the handler's, answered 500.
+    """
+    response = http_error_response(error)
+    if response is None:
+        raise error
+    status, headers, body = response
+    return status, list(headers), body, None  # a list, as every link gives the headers
+
+
 def terminal(handler: HttpRequestCallback[InfoT, MatchesT]) -> HttpChainCallback[InfoT]:
     """The handler as the innermost link of a chain: its answer always a 4-tuple."""
 
     async def call(scope: Scope, info: InfoT, matches: Any, content: Content, /) -> HttpFullResponse:
-        return chained_response(await handler(scope, info, matches, content))
+        try:
+            return chained_response(await handler(scope, info, matches, content))
+        except HTTP_ERRORS as error:
+            return answer(error)
 
     # The chain stands for the handler: its name and annotations (the router reads
     # the type of ``matches`` from them) stay reachable through ``__wrapped__``.
@@ -97,7 +123,10 @@ def link(
     """``middleware`` in front of ``handler``."""
 
     async def call(scope: Scope, info: InfoT, matches: Any, content: Content, /) -> HttpFullResponse:
-        return chained_response(await middleware(scope, info, matches, content, handler))
+        try:
+            return chained_response(await middleware(scope, info, matches, content, handler))
+        except HTTP_ERRORS as error:
+            return answer(error)
 
     functools.update_wrapper(call, handler)
     return call

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import email.message
+import urllib.error
+
 import pytest
 
 from bareasgi import (
     Application,
     Content,
     HttpChainCallback,
+    HttpError,
+    HttpFullResponse,
     HttpResponse,
     HttpScope,
     Info,
     RouteMatches,
+    add_error_headers,
+    bytes_reader,
+    bytes_writer,
     mw,
     text_writer,
 )
@@ -209,3 +217,156 @@ async def test_a_middleware_gets_a_list_whatever_form_the_handler_answered_in() 
         app.http_router.add({"GET"}, "/", answering(answer))
         await call(app, http_scope())
     assert seen == [list] * len(answers)
+
+
+# --- HttpError reaches middleware as its response ---------------------------------------
+
+
+def recording(seen: list[HttpFullResponse | BaseException]) -> HttpMiddlewareCallback:
+    """A middleware that records what the rest of the chain answered, or raised."""
+
+    async def middleware(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+    ) -> HttpResponse:
+        try:
+            response = await handler(scope, info, matches, content)
+        except Exception as error:
+            seen.append(error)
+            raise
+        seen.append(response)
+        return response
+
+    return middleware
+
+
+async def refusing(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    raise HttpError(409, "taken", [(b"x-reason", b"duplicate")])
+
+
+async def failing(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    raise KeyError("email")
+
+
+async def body_of(response: HttpFullResponse | BaseException) -> bytes:
+    assert isinstance(response, tuple), response
+    return await bytes_reader(response[2] or bytes_writer(b""))
+
+
+async def test_an_http_error_from_the_handler_reaches_middleware_as_its_response(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    seen: list[HttpFullResponse | BaseException] = []
+    app = Application(middlewares=[recording(seen)])
+    app.http_router.add({"GET"}, "/", refusing)
+    exchange = await call(app, http_scope())
+    [response] = seen
+    assert isinstance(response, tuple)
+    status, headers, _, pushes = response
+    assert (status, pushes) == (409, None)
+    assert (b"x-reason", b"duplicate") in headers
+    assert (b"content-type", b"text/plain; charset=utf-8") in headers
+    assert await body_of(response) == b"taken"
+    assert (exchange.status, exchange.body) == (409, b"taken")
+    assert [r for r in caplog.records if r.name == "bareasgi"] == []
+
+
+async def test_an_http_error_from_an_inner_middleware_reaches_the_outer_one_as_its_response() -> None:
+    seen: list[HttpFullResponse | BaseException] = []
+
+    async def gate(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+    ) -> HttpResponse:
+        raise HttpError(401, "Sign in first")
+
+    app = Application(middlewares=[recording(seen), gate])
+    app.http_router.add({"GET"}, "/", hello)
+    exchange = await call(app, http_scope())
+    assert [type(found) for found in seen] == [tuple]
+    assert (seen[0][0], await body_of(seen[0])) == (401, b"Sign in first")  # type: ignore[index]  # a tuple, asserted above
+    assert exchange.status == 401
+
+
+async def test_a_middleware_can_change_the_response_an_http_error_stands_for() -> None:
+    async def retitled(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+    ) -> HttpResponse:
+        status, headers, body, pushes = await handler(scope, info, matches, content)
+        return status, [*headers, (b"x-seen", str(status).encode())], body, pushes
+
+    app = Application(middlewares=[retitled])
+    app.http_router.add({"GET"}, "/", refusing)
+    exchange = await call(app, http_scope())
+    assert (exchange.status, exchange.headers[b"x-seen"], exchange.body) == (409, b"409", b"taken")
+
+
+async def test_a_urllib_http_error_reaches_middleware_as_its_response() -> None:
+    seen: list[HttpFullResponse | BaseException] = []
+
+    async def legacy(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        raise urllib.error.HTTPError("/", 418, "short and stout", email.message.Message(), None)
+
+    app = Application(middlewares=[recording(seen)])
+    app.http_router.add({"GET"}, "/", legacy)
+    exchange = await call(app, http_scope())
+    assert [(found[0], await body_of(found)) for found in seen if isinstance(found, tuple)] == [
+        (418, b"short and stout")
+    ]
+    assert exchange.status == 418
+
+
+async def test_other_exceptions_pass_up_through_middleware_and_become_the_logged_500(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    outer: list[HttpFullResponse | BaseException] = []
+    inner: list[HttpFullResponse | BaseException] = []
+    app = Application(middlewares=[recording(outer), recording(inner)])
+    app.http_router.add({"GET"}, "/", failing)
+    exchange = await call(app, http_scope())
+    assert [type(found) for found in outer + inner] == [KeyError, KeyError]
+    assert outer[0] is inner[0]
+    assert (exchange.status, exchange.body) == (500, b"Internal Server Error")
+    [record] = [r for r in caplog.records if r.name == "bareasgi"]
+    assert record.exc_info is not None and record.exc_info[1] is outer[0]
+
+
+async def test_an_http_error_that_cannot_be_sent_passes_up_as_an_exception(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    seen: list[HttpFullResponse | BaseException] = []
+
+    async def broken(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        raise HttpError(400, object())  # type: ignore[arg-type]  # the mistake under test
+
+    app = Application(middlewares=[recording(seen)])
+    app.http_router.add({"GET"}, "/", broken)
+    exchange = await call(app, http_scope())
+    assert len(seen) == 1 and isinstance(seen[0], Exception)
+    assert exchange.status == 500
+    assert len([r for r in caplog.records if r.name == "bareasgi"]) == 1
+
+
+async def test_per_route_middleware_sees_the_http_error_as_its_response_too() -> None:
+    seen: list[HttpFullResponse | BaseException] = []
+    app = Application()
+    app.http_router.add({"GET"}, "/", mw(recording(seen), handler=refusing))
+    exchange = await call(app, http_scope())
+    assert [found[0] for found in seen if isinstance(found, tuple)] == [409]
+    assert exchange.status == 409
+
+
+async def test_headers_added_to_an_exception_go_out_on_its_500() -> None:
+    async def request_id(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+    ) -> HttpResponse:
+        try:
+            return await handler(scope, info, matches, content)
+        except Exception as error:
+            add_error_headers(error, [(b"x-request-id", b"42")])
+            raise
+
+    app = Application(middlewares=[request_id])
+    app.http_router.add({"GET"}, "/", failing)
+    exchange = await call(app, http_scope())
+    assert exchange.status == 500
+    assert exchange.headers[b"x-request-id"] == b"42"
+    assert exchange.headers[b"content-length"] == b"21"
