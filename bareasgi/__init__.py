@@ -15,6 +15,7 @@ from .cookies import (
     encode_set_cookie,
     set_cookie,
 )
+from .cors import cors_middleware
 from .errors import ClientDisconnect, ConverterError, HttpError, TemplateError, UncheckedMatchesWarning
 from .http import add_error_headers
 from .middleware import mw
@@ -25,6 +26,7 @@ from .routing import ConverterRegistry, HttpTreeRouter, RouteHandle, WebSocketTr
 from .request_body import DEFAULT_MAX_REQUEST_BODY, UNLIMITED, body_limit, bytes_reader, text_reader
 from .streaming import bytes_writer, text_writer
 from .types import (
+    AnyInfoMiddleware,
     BodyReader,
     BodyWriter,
     Content,
@@ -59,6 +61,7 @@ from .types import (
 __all__ = [
     "DEFAULT_MAX_REQUEST_BODY",
     "UNLIMITED",
+    "AnyInfoMiddleware",
     "Application",
     "BodyReader",
     "BodyWriter",
@@ -105,6 +108,7 @@ __all__ = [
     "bytes_response",
     "bytes_writer",
     "cookies",
+    "cors_middleware",
     "decode_cookies",
     "decode_set_cookie",
     "delete_cookie",

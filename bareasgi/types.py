@@ -220,6 +220,28 @@ class HttpMiddlewareCallback(Protocol[InfoT]):
     ) -> Awaitable[HttpResponse]: ...
 
 
+_AnyInfoT = TypeVar("_AnyInfoT")
+
+
+class AnyInfoMiddleware(Protocol):
+    """An HTTP middleware that serves an application whatever the type of its ``info``.
+
+    What the included middlewares are (``cors_middleware(...)``,
+    ``compression_middleware(...)``): it fits ``Application(middlewares=[...])`` and
+    :func:`bareasgi.mw` for an ``Application[MyInfo]`` as for the default one.
+    """
+
+    def __call__(
+        self,
+        scope: HttpScope,
+        info: _AnyInfoT,
+        matches: RouteMatches,
+        content: Content,
+        handler: HttpChainCallback[_AnyInfoT],
+        /,
+    ) -> Awaitable[HttpResponse]: ...
+
+
 class WebSocket(Protocol):
     """One WebSocket connection as a handler drives it."""
 
@@ -354,6 +376,7 @@ class WebSocketRouter(Protocol[InfoT]):
 
 
 __all__ = [
+    "AnyInfoMiddleware",
     "AsgiScope",
     "BodyReader",
     "BodyWriter",
