@@ -110,7 +110,9 @@ def cors_middleware(
     allowed_methods = frozenset(methods)
     allowed_headers = _SAFELISTED | frozenset(headers)
     methods_value = ", ".join(methods).encode("latin-1")
-    headers_value = ", ".join(headers).encode("latin-1")
+    # The safelisted names are named too: a browser asking for ``content-type`` (a JSON
+    # body) looks for it in the answer.
+    headers_value = ", ".join(dict.fromkeys([*headers, *sorted(_SAFELISTED)])).encode("latin-1")
     preflight_constant = [*constant, (b"access-control-max-age", str(max_age).encode("ascii"))]
 
     def allow_origin(origin: bytes) -> bytes | None:

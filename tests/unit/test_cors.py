@@ -90,7 +90,9 @@ async def test_an_allowed_preflight_is_answered_without_the_handler() -> None:
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == APP_ORIGIN
     assert response.headers["access-control-allow-methods"] == "GET, PUT"
-    assert response.headers["access-control-allow-headers"] == "x-token"
+    assert response.headers["access-control-allow-headers"] == (
+        "x-token, accept, accept-language, content-language, content-type"
+    )
     assert response.headers["access-control-allow-credentials"] == "true"
     assert response.headers["access-control-max-age"] == "120"
     assert response.headers["vary"] == "origin"
