@@ -7,6 +7,7 @@ status or a ``(status, headers, body, pushes)`` tuple.
 
 from .application import Application
 from .bodies import form_reader, json_reader
+from .compression import compression_middleware
 from .cookies import (
     decode_cookies,
     decode_set_cookie,
@@ -107,6 +108,7 @@ __all__ = [
     "bytes_reader",
     "bytes_response",
     "bytes_writer",
+    "compression_middleware",
     "cookies",
     "cors_middleware",
     "decode_cookies",
