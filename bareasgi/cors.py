@@ -18,6 +18,7 @@ What it answers follows the Fetch standard's CORS protocol:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import TypeVar
@@ -46,6 +47,8 @@ _OWNED = frozenset(
         b"access-control-expose-headers",
     }
 )
+
+_PREFLIGHT_CACHE = 256  # preflight answers remembered, by origin, method and headers asked
 
 _VARY_ORIGIN: Header = (b"vary", b"origin")
 _NO_BODY: Header = (b"content-length", b"0")
@@ -127,34 +130,31 @@ def cors_middleware(
                 return origin
         return None
 
-    def refused(reason: bytes) -> HttpResponse:
-        headers = [
-            *vary,
-            (b"content-type", b"text/plain; charset=utf-8"),
-            (b"content-length", str(len(reason)).encode("ascii")),
-        ]
-        return 400, headers, BytesBody(reason)
-
-    def preflight(origin: bytes, method: bytes, requested: bytes | None) -> HttpResponse:
+    @functools.lru_cache(maxsize=_PREFLIGHT_CACHE)
+    def preflight(
+        origin: bytes, method: bytes, requested: bytes | None
+    ) -> tuple[int, tuple[Header, ...], bytes | None]:
+        """The answer to a preflight: status, headers and the body of a refusal."""
         allow = allow_origin(origin)
         if allow is None:
-            return refused(b"Disallowed CORS origin")
+            return _refused(b"Disallowed CORS origin", vary)
         wanted = method.decode("latin-1")
-        if not any_method and wanted not in allowed_methods:
-            return refused(b"Disallowed CORS method")
+        if not _TOKEN.fullmatch(wanted) or (not any_method and wanted not in allowed_methods):
+            return _refused(b"Disallowed CORS method", vary)
         names = [name.strip().lower() for name in (requested or b"").decode("latin-1").split(",")]
         names = [name for name in names if name]
-        if not any_header and not all(name in allowed_headers for name in names):
-            return refused(b"Disallowed CORS headers")
-        answer = [
+        if not all(_TOKEN.fullmatch(name) for name in names) or (
+            not any_header and not all(name in allowed_headers for name in names)
+        ):
+            return _refused(b"Disallowed CORS headers", vary)
+        echoed = ", ".join(names).encode("latin-1") if any_header else headers_value
+        answer = (
             (b"access-control-allow-origin", allow),
             (b"access-control-allow-methods", method if any_method else methods_value),
             *preflight_constant,
+            *([(b"access-control-allow-headers", echoed)] if echoed else []),
             _NO_BODY,
-        ]
-        echoed = ", ".join(names).encode("latin-1") if any_header else headers_value
-        if echoed:
-            answer.append((b"access-control-allow-headers", echoed))
+        )
         return 200, answer, None
 
     async def cors(
@@ -179,7 +179,11 @@ def cors_middleware(
                     elif name == b"access-control-request-headers":
                         requested = value if requested is None else requested + b"," + value
                 if request_method is not None:
-                    return preflight(origin, request_method, requested)
+                    # Answers are remembered (a browser sends the same few again and
+                    # again); each goes out with headers of its own, for middleware
+                    # outside to change.
+                    status, answer, reason = preflight(origin, request_method, requested)
+                    return status, list(answer), None if reason is None else BytesBody(reason)
             allow = allow_origin(origin)
             if allow is not None:
                 added = [(b"access-control-allow-origin", allow), *constant]
@@ -196,6 +200,15 @@ def cors_middleware(
         return status, [*headers, _VARY_ORIGIN], body, pushes
 
     return cors
+
+
+def _refused(reason: bytes, vary: tuple[Header, ...]) -> tuple[int, tuple[Header, ...], bytes]:
+    headers = (
+        *vary,
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(reason)).encode("ascii")),
+    )
+    return 400, headers, reason
 
 
 def _origins(value: Iterable[str]) -> list[str]:

@@ -246,3 +246,30 @@ def test_a_configuration_mistake_raises_at_once_naming_the_argument(
 ) -> None:
     with pytest.raises(error, match=message):
         cors_middleware(**arguments)
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [preflight("PUT", "x a"), preflight("GET\tPUT"), preflight("PUT", "x-a;b")],
+    ids=["header-with-space", "method-with-tab", "header-with-semicolon"],
+)
+async def test_wildcards_echo_only_what_is_an_http_token(asked: dict[str, str]) -> None:
+    middleware = cors_middleware(allow_origins=[APP_ORIGIN], allow_methods=["*"], allow_headers=["*"])
+    response = await send(app_with(middleware), "OPTIONS", "/hello", asked)
+    assert response.status_code == 400
+    assert "access-control-allow-methods" not in response.headers
+
+
+async def test_a_remembered_preflight_answer_is_not_changed_by_middleware_outside() -> None:
+    async def stamping(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+    ) -> HttpResponse:
+        status, headers, body, pushes = await handler(scope, info, matches, content)
+        assert isinstance(headers, list)
+        headers.append((b"x-stamp", b"1"))
+        return status, headers, body, pushes
+
+    app = app_with(stamping, CREDENTIALED)
+    first = await send(app, "OPTIONS", "/hello", preflight())
+    second = await send(app, "OPTIONS", "/hello", preflight())
+    assert first.headers.get_list("x-stamp") == second.headers.get_list("x-stamp") == ["1"]
