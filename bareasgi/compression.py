@@ -250,7 +250,7 @@ def compression_middleware(
                 return response
             elif name == b"cache-control" and b"no-transform" in value.lower():
                 return response
-        if size is not None and size < minimum_size:
+        if size is not None and (size < minimum_size or size == 0):
             return response
         accept = None
         for name, value in scope["headers"]:
