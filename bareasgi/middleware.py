@@ -112,9 +112,9 @@ def terminal(handler: HttpRequestCallback[InfoT, MatchesT]) -> HttpChainCallback
 
     # The chain stands for the handler: its name and annotations (the router reads
     # the type of ``matches`` from them) stay reachable through ``__wrapped__``, as
-    # ``inspect.unwrap`` follows it. Only that one attribute is set: the application
-    # composes its global middlewares on every request, where ``update_wrapper``
-    # cost as much as routing the request.
+    # ``inspect.unwrap`` follows it. Only that one attribute is set: a chain may be
+    # composed for one request (around a router's 405 answer, made per request),
+    # where ``update_wrapper`` cost as much as routing the request.
     call.__wrapped__ = handler  # type: ignore[attr-defined]  # a function takes any attribute
     return call
 
