@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -177,7 +178,7 @@ def _fixed_response(
     async def respond(
         scope: HttpScope, info: object, matches: object, content: Content, /
     ) -> HttpResponse:
-        return status, headers, BytesBody(body)
+        return status, list(headers), BytesBody(body)  # a list of its own: middleware may add
 
     return respond
 
@@ -217,7 +218,15 @@ _NOT_FOUND_HANDLER = not_found_handler()
 def _method_not_allowed(
     routes: dict[str, Route[HttpRequestCallback[InfoT, Any]]],
 ) -> HttpRequestCallback[object, object]:
-    allowed = set(routes)
+    return _not_allowed(frozenset(routes))
+
+
+# One 405 handler for each set of methods, so that the application's cache of global
+# middleware chains (kept by handler) holds for 405s too: CORS preflights are 405s to
+# the router. The sets are those of the application's own routes: a bounded few.
+@functools.lru_cache(maxsize=1024)
+def _not_allowed(methods: frozenset[str]) -> HttpRequestCallback[object, object]:
+    allowed = set(methods)
     if "GET" in allowed:
         allowed.add("HEAD")
     allow = ", ".join(sorted(allowed)).encode("ascii")

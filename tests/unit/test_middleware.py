@@ -370,3 +370,20 @@ async def test_headers_added_to_an_exception_go_out_on_its_500() -> None:
     assert exchange.status == 500
     assert exchange.headers[b"x-request-id"] == b"42"
     assert exchange.headers[b"content-length"] == b"21"
+
+
+async def test_a_middleware_adding_to_a_405_adds_once_per_response() -> None:
+    async def stamping(
+        scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+    ) -> HttpResponse:
+        status, headers, body, pushes = await handler(scope, info, matches, content)
+        if isinstance(headers, list):
+            headers.append((b"x-stamp", b"1"))
+        return status, headers, body, pushes
+
+    app = Application(middlewares=[stamping])
+    app.http_router.add({"GET"}, "/", hello)
+    for _ in range(3):
+        exchange = await call(app, http_scope("DELETE", "/"))
+        assert exchange.status == 405
+        assert [value for name, value in exchange.start["headers"] if name == b"x-stamp"] == [b"1"]
