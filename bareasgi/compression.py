@@ -71,9 +71,11 @@ class _Stream(Protocol):
 
     def chunk(self, data: bytes) -> bytes:
         """``data`` compressed and flushed: the client can decode all it was given."""
+        ...
 
     def end(self) -> bytes:
         """What completes the encoded body."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -213,7 +213,7 @@ def _refused(reason: bytes, vary: tuple[Header, ...]) -> tuple[int, tuple[Header
 
 def _origins(value: Iterable[str]) -> list[str]:
     found = _strings("allow_origins", value)
-    origins = []
+    origins: list[str] = []
     for origin in found:
         lowered = origin.lower()
         if lowered != "*" and lowered != "null" and not _ORIGIN.fullmatch(lowered):
@@ -238,7 +238,7 @@ def _regex(value: str | None) -> re.Pattern[str] | None:
 
 
 def _tokens(argument: str, value: Iterable[str], *, upper: bool = False) -> list[str]:
-    tokens = []
+    tokens: list[str] = []
     for token in _strings(argument, value):
         if not _TOKEN.fullmatch(token):
             raise ValueError(f"{argument}: {token!r} is not an HTTP token (no spaces or commas)")
