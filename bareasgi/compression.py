@@ -25,10 +25,8 @@ import functools
 import re
 import zlib
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
-from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-import anyio.to_thread
 
 from .asgi import HttpScope
 from .streaming import BytesBody
@@ -63,7 +61,8 @@ _COMPRESSED_TYPES = frozenset(
 )
 _STILL_COMPRESSIBLE = frozenset({b"image/svg+xml", b"image/x-icon", b"image/bmp"})
 
-_Q_VALUE = re.compile(r"\s*q\s*=\s*(0(\.\d{0,3})?|1(\.0{0,3})?)\s*", re.IGNORECASE)
+# Compiled at first use (re keeps it), not when the package is imported.
+_Q_VALUE = r"(?i)\s*q\s*=\s*(0(\.\d{0,3})?|1(\.0{0,3})?)\s*"
 
 
 class _Stream(Protocol):
@@ -78,13 +77,19 @@ class _Stream(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+# Plain slotted classes rather than dataclasses: this module is imported with the
+# package, and a dataclass costs a millisecond to create.
 class _Codec:
     """One content coding: its name, how to compress a whole body, how to start a stream."""
 
-    name: str
-    whole: Callable[[bytes], bytes]
-    stream: Callable[[], _Stream]
+    __slots__ = ("name", "stream", "whole")
+
+    def __init__(
+        self, name: str, whole: Callable[[bytes], bytes], stream: Callable[[], _Stream]
+    ) -> None:
+        self.name = name
+        self.whole = whole
+        self.stream = stream
 
 
 class _ZlibStream:
@@ -156,15 +161,24 @@ def _zstd(level: int) -> _Codec:
     return _Codec("zstd", whole, ZstdStream)
 
 
-@dataclass(frozen=True)
 class _Kind:
     """What the middleware knows of one encoding before it is configured."""
 
-    make: Callable[[int], _Codec]
-    default_level: int
-    levels: range
-    module: str | None  # the optional package it needs
-    extra: str | None  # the bareasgi extra that installs it
+    __slots__ = ("default_level", "extra", "levels", "make", "module")
+
+    def __init__(
+        self,
+        make: Callable[[int], _Codec],
+        default_level: int,
+        levels: range,
+        module: str | None,  # the optional package it needs
+        extra: str | None,  # the bareasgi extra that installs it
+    ) -> None:
+        self.make = make
+        self.default_level = default_level
+        self.levels = levels
+        self.module = module
+        self.extra = extra
 
 
 _KINDS = {
@@ -272,7 +286,9 @@ def compression_middleware(
         if type(body) is BytesBody:
             data = body.data
             if len(data) > THREAD_THRESHOLD:
-                data = await anyio.to_thread.run_sync(codec.whole, data)
+                from anyio import to_thread  # here: the package imports without it
+
+                data = await to_thread.run_sync(codec.whole, data)
             else:
                 data = codec.whole(data)
             encoded.append((b"content-length", str(len(data)).encode("ascii")))
@@ -318,7 +334,7 @@ def _weights(accept: bytes) -> dict[str, float]:
             continue
         q = 1.0
         if parameters:
-            found = _Q_VALUE.fullmatch(parameters)
+            found = re.fullmatch(_Q_VALUE, parameters)
             if found is None:
                 continue
             q = float(found[1])

@@ -31,8 +31,9 @@ from .asgi import HttpScope
 # The middleware hands ``info`` on untouched: it serves an application of any type of it.
 _InfoT = TypeVar("_InfoT")
 
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-_ORIGIN = re.compile(r"[a-z][a-z0-9+.\-]*://[^\s/?#@\\]+")
+# Compiled at first use (re keeps them), not when the package is imported.
+_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+_ORIGIN = r"[a-z][a-z0-9+.\-]*://[^\s/?#@\\]+"
 
 # Request headers a page may send without asking (the Fetch standard's CORS-safelisted
 # names), allowed whatever ``allow_headers`` says; ``content-type`` among them, so that
@@ -126,7 +127,7 @@ def cors_middleware(
             return origin
         if pattern is not None:
             text = origin.decode("latin-1")
-            if _ORIGIN.fullmatch(text) and pattern.fullmatch(text):
+            if re.fullmatch(_ORIGIN, text) and pattern.fullmatch(text):
                 return origin
         return None
 
@@ -139,11 +140,11 @@ def cors_middleware(
         if allow is None:
             return _refused(b"Disallowed CORS origin", vary)
         wanted = method.decode("latin-1")
-        if not _TOKEN.fullmatch(wanted) or (not any_method and wanted not in allowed_methods):
+        if not re.fullmatch(_TOKEN, wanted) or (not any_method and wanted not in allowed_methods):
             return _refused(b"Disallowed CORS method", vary)
         names = [name.strip().lower() for name in (requested or b"").decode("latin-1").split(",")]
         names = [name for name in names if name]
-        if not all(_TOKEN.fullmatch(name) for name in names) or (
+        if not all(re.fullmatch(_TOKEN, name) for name in names) or (
             not any_header and not all(name in allowed_headers for name in names)
         ):
             return _refused(b"Disallowed CORS headers", vary)
@@ -216,7 +217,7 @@ def _origins(value: Iterable[str]) -> list[str]:
     origins: list[str] = []
     for origin in found:
         lowered = origin.lower()
-        if lowered != "*" and lowered != "null" and not _ORIGIN.fullmatch(lowered):
+        if lowered != "*" and lowered != "null" and not re.fullmatch(_ORIGIN, lowered):
             hint = " (no path, not even '/')" if "://" in origin else ""
             raise ValueError(
                 f"allow_origins: {origin!r} is not an origin: expected scheme://host[:port]"
@@ -240,7 +241,7 @@ def _regex(value: str | None) -> re.Pattern[str] | None:
 def _tokens(argument: str, value: Iterable[str], *, upper: bool = False) -> list[str]:
     tokens: list[str] = []
     for token in _strings(argument, value):
-        if not _TOKEN.fullmatch(token):
+        if not re.fullmatch(_TOKEN, token):
             raise ValueError(f"{argument}: {token!r} is not an HTTP token (no spaces or commas)")
         tokens.append(token.upper() if upper else token.lower())
     return list(dict.fromkeys(tokens))
