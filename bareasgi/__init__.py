@@ -19,12 +19,15 @@ from .cookies import (
 from .cors import cors_middleware
 from .errors import ClientDisconnect, ConverterError, HttpError, TemplateError, UncheckedMatchesWarning
 from .http import add_error_headers
+from .lifespan import LifespanContext
 from .middleware import mw
+from .mount import AsgiApplication
 from .multipart import Part, multipart_reader
 from .request import cookies, header, header_values, query, query_params
 from .responses import bytes_response, json_response, text_response
 from .routing import ConverterRegistry, HttpTreeRouter, RouteHandle, WebSocketTreeRouter
 from .request_body import DEFAULT_MAX_REQUEST_BODY, UNLIMITED, body_limit, bytes_reader, text_reader
+from .static import static_files
 from .streaming import bytes_writer, text_writer
 from .types import (
     AnyInfoMiddleware,
@@ -64,6 +67,7 @@ __all__ = [
     "UNLIMITED",
     "AnyInfoMiddleware",
     "Application",
+    "AsgiApplication",
     "BodyReader",
     "BodyWriter",
     "ClientDisconnect",
@@ -82,6 +86,7 @@ __all__ = [
     "HttpScope",
     "HttpTreeRouter",
     "Info",
+    "LifespanContext",
     "LifespanEvent",
     "LifespanHandler",
     "LifespanScope",
@@ -126,6 +131,7 @@ __all__ = [
     "query",
     "query_params",
     "set_cookie",
+    "static_files",
     "text_reader",
     "text_response",
     "text_writer",

@@ -12,9 +12,10 @@ from .asgi import HttpScope, LifespanEvent, LifespanScope, WebSocketScope
 from .checks import HTTP_MIDDLEWARE, LIFESPAN_HANDLER, require_async_callable
 from .errors import ClientDisconnect, is_client_disconnect
 from .http import check_headers, close_body, error_response, stream_body
-from .lifespan import serve_lifespan
+from .lifespan import LifespanContext, serve_lifespan
 from .log import LOGGER, client_text, request_line
 from .middleware import compose, full_response
+from .mount import AsgiApplication, Mounts, serve_mounted
 from .request_body import DEFAULT_MAX_REQUEST_BODY, RequestBody
 from .routing import ConverterRegistry, HttpTreeRouter, WebSocketTreeRouter
 from .routing.handle import RouteHandle, RouteMatchesT
@@ -64,13 +65,15 @@ _MAX_CHAINS = 4096
 _AnyHttpHandler: TypeAlias = HttpRequestCallback[InfoT, Any]
 _AnyWebSocketHandler: TypeAlias = WebSocketRequestCallback[InfoT, Any]
 
-# How the application calls a router's resolve(): routers written before resolve()
-# always gave a handler may still give None for a path no route has.
+# How the application finds a handler: the tree routers' resolve_route(), which also
+# names the route's template and gives None for a path no route has (so that a mount
+# may take it); another router's resolve(), which (if written before resolve() always
+# gave a handler) may give None too, and names no template.
 _ResolveHttp: TypeAlias = Callable[
-    [str, str], tuple[HttpRequestCallback[Any, Any] | None, RouteMatches]
+    [str, str], tuple[HttpRequestCallback[Any, Any] | None, RouteMatches, str | None]
 ]
 _ResolveWebSocket: TypeAlias = Callable[
-    [str], tuple[WebSocketRequestCallback[Any, Any] | None, RouteMatches]
+    [str], tuple[WebSocketRequestCallback[Any, Any] | None, RouteMatches, str | None]
 ]
 
 
@@ -86,7 +89,14 @@ class Application(Generic[InfoT]):
     are). Global ``middlewares`` wrap every HTTP request, in order, the first
     outermost. ``max_request_body`` is the most bytes the body readers read when a
     handler calls them without ``max_size`` (default 4 MiB;
-    ``max_request_body=UNLIMITED`` lifts it).
+    ``max_request_body=UNLIMITED`` lifts it). ``lifespan`` is called with ``info``
+    at startup and gives an async context manager, entered after the startup
+    handlers and left at shutdown before the shutdown handlers, in the one task that
+    runs the lifespan: a task group opened in it lasts as long as the server.
+
+    Before a handler is called, the template of the route it was found by (such as
+    ``'/user/<id:int>'``) is put in the scope as ``scope['route_template']``, where
+    the middlewares, and ASGI middleware wrapping the application, can read it.
 
     Without ``info`` the application is an ``Application[Info]``: annotating it
     ``Application[MyInfo]`` without giving a ``MyInfo`` is a type error.
@@ -108,6 +118,7 @@ class Application(Generic[InfoT]):
         info: None = None,
         converters: Mapping[str, TypeForm[Any]] | None = None,
         max_request_body: int = DEFAULT_MAX_REQUEST_BODY,
+        lifespan: LifespanContext[Info] | None = None,
     ) -> None: ...
 
     @overload
@@ -123,6 +134,7 @@ class Application(Generic[InfoT]):
         info: InfoT,
         converters: Mapping[str, TypeForm[Any]] | None = None,
         max_request_body: int = DEFAULT_MAX_REQUEST_BODY,
+        lifespan: LifespanContext[InfoT] | None = None,
     ) -> None: ...
 
     # The implementation takes either signature: with the first, InfoT is Info, which
@@ -140,6 +152,7 @@ class Application(Generic[InfoT]):
         info: InfoT | None = None,
         converters: Mapping[str, TypeForm[Any]] | None = None,
         max_request_body: int = DEFAULT_MAX_REQUEST_BODY,
+        lifespan: LifespanContext[Any] | None = None,
     ) -> None:
         # One registry of template types for the application: that of a tree router
         # given to it (so a router configured with options still shares the
@@ -172,8 +185,18 @@ class Application(Generic[InfoT]):
         # application's not-found response, when one is given.
         if not_found_response is not None:
             _hand_not_found(self._http_router, self._not_found)
-        self._resolve_http: _ResolveHttp = self._http_router.resolve
-        self._resolve_websocket: _ResolveWebSocket = self._ws_router.resolve
+        router = self._http_router
+        self._resolve_http: _ResolveHttp = (
+            router.resolve_route
+            if isinstance(router, HttpTreeRouter)
+            else lambda method, path: (*router.resolve(method, path), None)
+        )
+        ws_router = self._ws_router
+        self._resolve_websocket: _ResolveWebSocket = (
+            ws_router.resolve_route
+            if isinstance(ws_router, WebSocketTreeRouter)
+            else lambda path: (*ws_router.resolve(path), None)
+        )
         # Without ``info`` there is nothing to infer InfoT from, so it takes its default,
         # ``dict[str, Any]``, which a new dict is.
         self._info: InfoT = cast(InfoT, {}) if info is None else info
@@ -183,6 +206,13 @@ class Application(Generic[InfoT]):
                 f"limit), not {max_request_body!r}"
             )
         self._max_request_body = max_request_body
+        if lifespan is not None and not callable(lifespan):
+            raise TypeError(
+                f"lifespan must be a callable taking info and giving an async context "
+                f"manager (such as an @asynccontextmanager function), not {lifespan!r}"
+            )
+        self._lifespan = lifespan
+        self._mounts: Mounts | None = None  # made by the first mount(): a miss checks for None
 
     @property
     def info(self) -> InfoT:
@@ -250,6 +280,23 @@ class Application(Generic[InfoT]):
         Pydantic cannot read from a path segment.
         """
         self._converters.add(name, type_)
+
+    def mount(self, prefix: str, app: AsgiApplication) -> None:
+        """Serve the ASGI application ``app`` for the paths ``prefix`` and ``prefix + '/...'``.
+
+        HTTP requests and WebSocket connections whose path no route of this
+        application has go to ``app``, with the scope's ``root_path`` set to the
+        prefix and ``path`` kept whole (as the ASGI spec has it), so that a
+        Starlette application routes, and builds its URLs, under the prefix. Global
+        middlewares do not wrap it (they wrap handlers); the lifespan is not passed
+        on. Raises ``ValueError`` for a prefix that does not start with ``/``, ends
+        with one, or is already mounted::
+
+            app.mount('/metrics', prometheus_client.make_asgi_app())
+        """
+        if self._mounts is None:
+            self._mounts = Mounts()
+        self._mounts.add(prefix, app)
 
     def on_http_request(
         self, methods: Set[str], path: str, *, name: str | None = None
@@ -320,8 +367,16 @@ class Application(Generic[InfoT]):
         content = RequestBody(receive, self._max_request_body)
         try:
             # Resolving runs the application's own converters: a fault there is a 500.
-            handler, matches = self._resolve_http(http_scope["method"], http_scope["path"])
-            handler = handler or self._not_found
+            handler, matches, template = self._resolve_http(http_scope["method"], http_scope["path"])
+            if handler is None:
+                if self._mounts is not None:
+                    mounted = self._mounts.find(http_scope["path"])
+                    if mounted is not None:
+                        await serve_mounted(*mounted, scope, receive, send)
+                        return
+                handler = self._not_found
+            elif template is not None:
+                http_scope["route_template"] = template  # the server's dict: seen outside too
             if self._middlewares:
                 handler = self._chain(handler)
             response = await handler(http_scope, self._info, matches, content)
@@ -401,12 +456,19 @@ class Application(Generic[InfoT]):
         if kind == "websocket":
             ws_scope = cast(WebSocketScope, scope)
             try:
-                ws_handler, matches = self._resolve_websocket(ws_scope["path"])
+                ws_handler, matches, template = self._resolve_websocket(ws_scope["path"])
             except Exception:  # in the application's own converters: refuse, as for no route
                 LOGGER.exception(
                     "WebSocket %s: resolving the route failed", client_text(ws_scope["path"])
                 )
-                ws_handler, matches = None, _NO_MATCHES
+                ws_handler, matches, template = None, _NO_MATCHES, None
+            if template is not None:
+                ws_scope["route_template"] = template  # the server's dict: seen outside too
+            elif ws_handler is None and self._mounts is not None:
+                mounted = self._mounts.find(ws_scope["path"])
+                if mounted is not None:
+                    await serve_mounted(*mounted, scope, receive, send)
+                    return
             await serve_websocket(ws_scope, receive, send, ws_handler, matches, self._info)
         elif kind == "lifespan":
             await serve_lifespan(
@@ -416,6 +478,7 @@ class Application(Generic[InfoT]):
                 self._startup_handlers,
                 self._shutdown_handlers,
                 self._info,
+                self._lifespan,
             )
         else:
             raise ValueError(f"bareasgi does not serve ASGI scopes of type {kind!r}")

@@ -39,6 +39,8 @@ class HttpScope(TypedDict):
     server: NotRequired[tuple[str, int | None] | None]
     state: NotRequired[dict[str, Any]]  # the spec lets the server put anything here
     extensions: NotRequired[dict[str, dict[object, object]] | None]
+    # Not ASGI's: put here by the Application for the route found, such as '/user/<id:int>'.
+    route_template: NotRequired[str]
 
 
 class WebSocketScope(TypedDict):
@@ -58,6 +60,8 @@ class WebSocketScope(TypedDict):
     subprotocols: NotRequired[Iterable[str]]
     state: NotRequired[dict[str, Any]]  # the spec lets the server put anything here
     extensions: NotRequired[dict[str, dict[object, object]] | None]
+    # Not ASGI's: put here by the Application for the route found, such as '/chat/{room}'.
+    route_template: NotRequired[str]
 
 
 class LifespanScope(TypedDict):

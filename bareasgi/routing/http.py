@@ -119,20 +119,42 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
         static = self._tree.static.get(path)  # the usual case first: no variables, method routed
         if static is not None and method in static:
             return static[method].handler, {}
+        handler, matches, _ = self._walk(method, path, static)
+        return (handler if handler is not None else self.not_found), matches
+
+    def resolve_route(
+        self, method: str, path: str
+    ) -> tuple[HttpRequestCallback[InfoT, Any] | None, RouteMatches, str | None]:
+        """As :meth:`resolve`, and the template of the route found (``None`` when none was).
+
+        For a path no route has, ``None`` rather than :attr:`not_found`, so that the
+        application can tell it from the answers the router makes itself (405, a
+        redirect) and pass the request to a mounted application.
+        """
+        static = self._tree.static.get(path)
+        if static is not None and method in static:
+            found = static[method]
+            return found.handler, {}, found.template.text
+        return self._walk(method, path, static)
+
+    def _walk(
+        self, method: str, path: str, static: dict[str, Route[HttpRequestCallback[InfoT, Any]]] | None
+    ) -> tuple[HttpRequestCallback[InfoT, Any] | None, RouteMatches, str | None]:
+        """What :meth:`resolve_route` finds past the static index (``static``: its entry)."""
         route, matches, reached = self._find(
             path, method, "GET" if method == "HEAD" else "", static is None
         )
         if route is not None:
-            return route.handler, matches
+            return route.handler, matches, route.template.text
         if reached is not None:
-            return _method_not_allowed(reached), {}
+            return _method_not_allowed(reached), {}, None
         if self.trailing_slash == "redirect":
             other, _, elsewhere = self._find(toggle_trailing_slash(path), method, "")
             if other is not None or elsewhere is not None:
-                return _redirect_to_other_slash, {}
+                return _redirect_to_other_slash, {}, None
         if self.conversion_error_status != 404:
-            return self._conversion_error(path), matches
-        return self.not_found, matches  # the empty matches of the miss: no need for another
+            return self._conversion_error(path), matches, None
+        return None, matches, None  # the empty matches of the miss: no need for another
 
     def _conversion_error(self, path: str) -> HttpRequestCallback[InfoT, Any]:
         if self.trailing_slash == "lenient":

@@ -70,3 +70,10 @@ class WebSocketTreeRouter(TreeRouter[WebSocketRequestCallback[InfoT, Any]]):
         """
         route, matches, _ = self._find(path, _KEY, "")
         return (route.handler, matches) if route is not None else (self.not_found, {})
+
+    def resolve_route(
+        self, path: str
+    ) -> tuple[WebSocketRequestCallback[InfoT, Any] | None, RouteMatches, str | None]:
+        """As :meth:`resolve`, and the template of the route found; ``None`` and ``None`` when none was."""
+        route, matches, _ = self._find(path, _KEY, "")
+        return (route.handler, matches, route.template.text) if route is not None else (None, {}, None)
