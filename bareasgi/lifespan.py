@@ -73,7 +73,16 @@ async def _serve_in_context(
     try:
         async with AsyncExitStack() as stack:
             try:
-                await stack.enter_async_context(lifespan(info))
+                context = lifespan(info)
+                if not hasattr(context, "__aenter__"):
+                    close = getattr(context, "close", None)  # a coroutine, never to be awaited
+                    if callable(close):
+                        close()
+                    raise TypeError(
+                        f"lifespan(info) gave {type(context).__name__}, not an async context "
+                        "manager: write it as an @asynccontextmanager function"
+                    )
+                await stack.enter_async_context(context)
             except Exception as failure:
                 LOGGER.exception("lifespan.startup failed: entering the lifespan context")
                 await send({"type": "lifespan.startup.failed", "message": _text(failure)})
