@@ -1,4 +1,4 @@
-"""Background work: jobs queued by requests, run by workers started in the lifespan.
+"""Background work: jobs queued by requests, run by workers that live as long as the server.
 
 A request queues a job and is answered at once (202); workers started at startup
 run the jobs; at shutdown the workers finish what is queued, given a grace period,
@@ -7,24 +7,24 @@ and are cancelled after it. Run it with ``python -m examples.background`` and tr
     curl -i -d 'the quick brown fox' http://127.0.0.1:9009/jobs    # 202, location: /jobs/1
     curl http://127.0.0.1:9009/jobs/1                               # queued, running, then done
 
-The workers live in a task group entered by the startup handler and left by the
-shutdown handler, through an ``AsyncExitStack`` kept in the info. That works because
-the server runs the whole lifespan (startup, serving, shutdown) as one call of the
-application, in one task, so the task group is left in the task that entered it.
-A worker must not let an exception escape: it would cancel that task group, and with
-it the lifespan call. So each job's failure is caught, logged and recorded.
+The workers run in a task group opened by the application's lifespan context
+(``Application(lifespan=workers)``): the server enters it at startup and leaves it at
+shutdown, in the one task that runs the whole lifespan, so the task group is opened
+and closed by the same task, as anyio requires. A worker must not let an exception
+escape: it would cancel that task group, and with it the workers. So each job's
+failure is caught, logged and recorded.
 """
 
 from __future__ import annotations
 
 import logging
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Literal, TypedDict
 
 import anyio
 import uvicorn
-from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from bareasgi import (
@@ -33,8 +33,6 @@ from bareasgi import (
     HttpError,
     HttpResponse,
     HttpScope,
-    LifespanEvent,
-    LifespanScope,
     RouteMatches,
     json_response,
     text_reader,
@@ -61,8 +59,6 @@ class Jobs:
     queue_size: int = 100
     jobs: dict[int, Job] = field(default_factory=dict)
     queue: MemoryObjectSendStream[Job] | None = None
-    tasks: TaskGroup | None = None
-    stack: AsyncExitStack = field(default_factory=AsyncExitStack)
 
 
 class JobMatches(TypedDict):
@@ -89,21 +85,21 @@ async def worker(info: Jobs, queue: MemoryObjectReceiveStream[Job]) -> None:
                 job.state = "done"
 
 
-async def start_workers(scope: LifespanScope, info: Jobs, message: LifespanEvent) -> None:
+@asynccontextmanager
+async def workers(info: Jobs) -> AsyncIterator[None]:
+    """The workers, from startup to shutdown: the application's lifespan."""
     send, receive = anyio.create_memory_object_stream[Job](info.queue_size)
-    info.tasks = await info.stack.enter_async_context(anyio.create_task_group())
-    with receive:  # each worker holds a clone; the queue ends when all are closed
-        for _ in range(info.workers):
-            info.tasks.start_soon(worker, info, receive.clone())
-    info.queue = send
-
-
-async def stop_workers(scope: LifespanScope, info: Jobs, message: LifespanEvent) -> None:
-    if info.queue is None or info.tasks is None:
-        return
-    info.queue.close()  # no more jobs: the workers finish the queue, then return
-    info.tasks.cancel_scope.deadline = anyio.current_time() + info.grace
-    await info.stack.aclose()  # waits for the workers; cancels them after the grace period
+    async with anyio.create_task_group() as tasks:
+        with receive:  # each worker holds a clone; the queue ends when all are closed
+            for _ in range(info.workers):
+                tasks.start_soon(worker, info, receive.clone())
+        info.queue = send
+        try:
+            yield  # the server serves
+        finally:
+            send.close()  # no more jobs: the workers finish the queue, then return
+            tasks.cancel_scope.deadline = anyio.current_time() + info.grace
+    # leaving the task group waited for the workers, and cancelled them after the grace period
 
 
 async def add_job(scope: HttpScope, info: Jobs, matches: RouteMatches, content: Content) -> HttpResponse:
@@ -129,9 +125,7 @@ async def get_job(scope: HttpScope, info: Jobs, matches: JobMatches, content: Co
 
 
 def make_app(info: Jobs | None = None) -> Application[Jobs]:
-    app = Application(info=info or Jobs())
-    app.on_startup(start_workers)
-    app.on_shutdown(stop_workers)
+    app = Application(info=info or Jobs(), lifespan=workers)
     app.http_router.add({"POST"}, "/jobs", add_job)
     app.http_router.add({"GET"}, "/jobs/<id:int>", get_job)
     return app
