@@ -55,9 +55,6 @@ class Mounts:
                 return prefix, app
         return None
 
-    def __bool__(self) -> bool:
-        return bool(self._mounted)
-
 
 async def serve_mounted(
     prefix: str, app: AsgiApplication, scope: Scope, receive: ServerReceive, send: ServerSend
