@@ -38,7 +38,7 @@ from .asgi import HttpScope
 from .streaming import BytesBody
 from .types import Content, Header, HttpResponse, HttpRequestCallback, RouteMatches
 
-CHUNK_SIZE = 64 * 1024
+CHUNK_SIZE = 256 * 1024
 """Bytes read from a file, and sent, at a time."""
 
 _NOT_FOUND: HttpResponse = (
