@@ -79,7 +79,7 @@ def start(peer: str, directory: str, cpu: int) -> Server:
         text=True,
     )
     try:
-        return Server(peer, 0, process, _read_port(process))
+        return Server(peer=peer, routes=0, middlewares=0, process=process, port=_read_port(process))
     except BaseException:
         stop_server(process)
         raise
