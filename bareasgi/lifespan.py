@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from typing import cast
 
 from .asgi import AsgiReceive, AsgiSend, LifespanEvent, LifespanScope
 from .checks import LIFESPAN_HANDLER, require_async_callable
@@ -130,7 +131,9 @@ async def _run(
 
 def _text(error: BaseException) -> str:
     """What the server is told of a failure: its message, or its repr when it has none."""
-    inner = getattr(error, "exceptions", None)  # an exception group's (3.11+, or the backport)
-    if isinstance(inner, tuple) and len(inner) == 1 and isinstance(inner[0], BaseException):
-        return _text(inner[0])  # a task group's one failure, as itself
+    inner: object = getattr(error, "exceptions", None)  # an exception group's (3.11+, or the backport)
+    if isinstance(inner, tuple):
+        members = cast("tuple[object, ...]", inner)
+        if len(members) == 1 and isinstance(members[0], BaseException):
+            return _text(members[0])  # a task group's one failure, as itself
     return str(error) or repr(error)

@@ -9,7 +9,17 @@ from contextlib import asynccontextmanager
 import anyio
 import pytest
 
-from bareasgi import Application, Content, HttpResponse, HttpScope, Info, LifespanScope, RouteMatches, text_response
+from bareasgi import (
+    Application,
+    Content,
+    HttpResponse,
+    HttpScope,
+    Info,
+    LifespanContext,
+    LifespanScope,
+    RouteMatches,
+    text_response,
+)
 from bareasgi.testing import LifespanError, TestClient
 from bareasgi.types import Message
 
@@ -21,14 +31,16 @@ SCOPE = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}}
 MESSAGES: list[Message] = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
 
 
-def recording_app(calls: list[str], **options: object) -> Application:
+def recording_app(calls: list[str], lifespan: LifespanContext[Info], info: Info | None = None) -> Application:
     async def start(scope: LifespanScope, info: Info, message: Message) -> None:
         calls.append("startup handler")
 
     async def stop(scope: LifespanScope, info: Info, message: Message) -> None:
         calls.append("shutdown handler")
 
-    return Application(startup_handlers=[start], shutdown_handlers=[stop], **options)  # type: ignore[arg-type]  # each test's lifespan
+    return Application(
+        startup_handlers=[start], shutdown_handlers=[stop], lifespan=lifespan, info=info or {}
+    )
 
 
 async def test_the_context_is_entered_after_startup_and_left_before_shutdown() -> None:
@@ -162,7 +174,7 @@ async def test_a_background_task_that_fails_is_logged_and_fails_shutdown(caplog:
 
 def test_a_lifespan_that_is_not_callable_raises_at_once() -> None:
     with pytest.raises(TypeError, match="lifespan must be a callable taking info"):
-        Application(lifespan="workers")  # type: ignore[arg-type]  # wrong on purpose
+        Application(lifespan="workers")  # type: ignore[call-overload]  # wrong on purpose
 
 
 async def test_a_lifespan_giving_no_context_manager_fails_startup() -> None:

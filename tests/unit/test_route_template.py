@@ -115,14 +115,17 @@ async def test_a_websocket_route_is_named_too() -> None:
 
 
 async def test_a_router_of_its_own_still_routes_without_a_template() -> None:
+    async def missing(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 404
+
     class OneRoute:
         """A router that is not a tree router: only the HttpRouter protocol."""
 
         def add(self, methods: Any, path: str, callback: Any, *, name: str | None = None) -> None:
             raise NotImplementedError
 
-        def resolve(self, method: str, path: str) -> tuple[HttpRequestCallback[Info, Any] | None, RouteMatches]:
-            return (answer, {}) if path == "/only" else (None, {})
+        def resolve(self, method: str, path: str) -> tuple[HttpRequestCallback[Info, Any], RouteMatches]:
+            return (answer, {}) if path == "/only" else (missing, {})
 
         def url_for(self, name: str, /, **values: Any) -> str:
             raise KeyError(name)
