@@ -119,7 +119,12 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
         static = self._tree.static.get(path)  # the usual case first: no variables, method routed
         if static is not None and method in static:
             return static[method].handler, {}
-        handler, matches, _ = self._walk(method, path, static)
+        route, matches, reached = self._find(
+            path, method, "GET" if method == "HEAD" else "", static is None
+        )
+        if route is not None:
+            return route.handler, matches
+        handler = self._miss(method, path, matches, reached)
         return (handler if handler is not None else self.not_found), matches
 
     def resolve_route(
@@ -135,26 +140,30 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
         if static is not None and method in static:
             found = static[method]
             return found.handler, {}, found.template.text
-        return self._walk(method, path, static)
-
-    def _walk(
-        self, method: str, path: str, static: dict[str, Route[HttpRequestCallback[InfoT, Any]]] | None
-    ) -> tuple[HttpRequestCallback[InfoT, Any] | None, RouteMatches, str | None]:
-        """What :meth:`resolve_route` finds past the static index (``static``: its entry)."""
         route, matches, reached = self._find(
             path, method, "GET" if method == "HEAD" else "", static is None
         )
         if route is not None:
             return route.handler, matches, route.template.text
+        return self._miss(method, path, matches, reached), matches, None
+
+    def _miss(
+        self,
+        method: str,
+        path: str,
+        matches: RouteMatches,
+        reached: dict[str, Route[HttpRequestCallback[InfoT, Any]]] | None,
+    ) -> HttpRequestCallback[InfoT, Any] | None:
+        """The router's own answer for a path no route of ``method`` has; ``None``: not found."""
         if reached is not None:
-            return _method_not_allowed(reached), {}, None
+            return _method_not_allowed(reached)
         if self.trailing_slash == "redirect":
             other, _, elsewhere = self._find(toggle_trailing_slash(path), method, "")
             if other is not None or elsewhere is not None:
-                return _redirect_to_other_slash, {}, None
+                return _redirect_to_other_slash
         if self.conversion_error_status != 404:
-            return self._conversion_error(path), matches, None
-        return None, matches, None  # the empty matches of the miss: no need for another
+            return self._conversion_error(path)
+        return None
 
     def _conversion_error(self, path: str) -> HttpRequestCallback[InfoT, Any]:
         if self.trailing_slash == "lenient":
