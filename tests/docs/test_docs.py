@@ -5,6 +5,7 @@ See :mod:`tests.docs.blocks` for how each kind of Python block is checked.
 
 from __future__ import annotations
 
+import html
 import importlib
 import inspect
 import os
@@ -38,16 +39,13 @@ def module_name(block: Block) -> str:
     return f"snippet_{block.path.stem.replace('-', '_').lower()}_{block.line}"
 
 
-# The newest mkdocstrings and pymdown-extensions that still install on Python 3.10 do
-# not work together (a Highlight() signature changed), so the site is built on 3.11+.
-@pytest.mark.skipif(
-    sys.version_info < (3, 11), reason="the docs toolchain builds on Python 3.11 or newer"
-)
-def test_the_site_builds_strictly(tmp_path: Path) -> None:
-    """Broken links, unknown pages, missing anchors and API names that do not resolve all fail."""
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once with ``mkdocs build --strict`` (the docs extra's pins hold on 3.10 too)."""
+    site_dir = tmp_path_factory.mktemp("site")
     built = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(ROOT / "mkdocs.yml"),
-         "--site-dir", str(tmp_path / "site")],
+         "--site-dir", str(site_dir)],
         cwd=ROOT,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         capture_output=True,
@@ -56,7 +54,32 @@ def test_the_site_builds_strictly(tmp_path: Path) -> None:
     )  # fmt: skip
     assert built.returncode == 0, built.stderr
     assert "WARNING" not in built.stderr, built.stderr
-    assert (tmp_path / "site" / "reference" / "index.html").is_file()
+    return site_dir
+
+
+def test_the_site_builds_strictly(site: Path) -> None:
+    """Broken links, unknown pages, missing anchors and API names that do not resolve all fail."""
+    assert (site / "reference" / "index.html").is_file()
+
+
+def signatures(page: Path) -> list[str]:
+    """The text of each signature box on a built page."""
+    boxes = re.findall(r'<div class="doc-signature highlight"><pre>(.*?)</pre>', page.read_text(), re.DOTALL)
+    return [html.unescape(re.sub(r"<[^>]+>", "", box)) for box in boxes]
+
+
+def test_the_reference_shows_formatted_signatures_with_public_types(site: Path) -> None:
+    shown = signatures(site / "reference" / "index.html")
+    decorator = next(box for box in shown if box.startswith("on_startup("))
+    assert decorator.splitlines() == [
+        "on_startup(",
+        "    handler: LifespanHandler[InfoT],",
+        ") -> LifespanHandler[InfoT]",
+    ]
+    private = [box for box in shown if re.search(r"\b_\w*T\b", box)]
+    assert not private, private
+    too_wide = [line for box in shown for line in box.splitlines() if len(line) > 80]
+    assert not too_wide, too_wide
 
 
 @pytest.mark.parametrize("block", EXCERPTS, ids=[block.where for block in EXCERPTS])
@@ -92,6 +115,7 @@ def snippets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                 del sys.modules[name]
 
 
+@pytest.mark.timeout(180)  # mypy with a cold cache, on a busy machine
 def test_mypy_strict_accepts_every_snippet(snippets: Path) -> None:
     """And the griffe extension the site's API reference is built with."""
     stdout, stderr, status = mypy_api.run(
