@@ -2,7 +2,8 @@
 # Each sets up .venv on its own, so either works on a fresh clone.
 
 PYTHON ?= python3
-VENV := .venv
+# One environment per interpreter: make test PYTHON=python3.10 VENV=.venv-3.10
+VENV ?= .venv
 BIN := $(VENV)/bin
 
 .PHONY: demo test
