@@ -3,18 +3,18 @@
 HTTP goes through httpx, with a transport that calls the application directly, so a
 test uses the httpx API it knows::
 
-    async with TestClient(app) as client:          # runs the startup handlers
+    async with TestClient(app) as client:  # runs the startup handlers
         response = await client.get('/user/42')
         assert response.json() == {'id': 42}
 
         async with client.stream('GET', '/events') as events:
             async for chunk in events.aiter_bytes():
-                break                               # leaving disconnects, as a browser does
+                break  # leaving disconnects, as a browser does
 
         async with client.websocket('/chat') as ws:
             await ws.send_text('hello')
             assert await ws.receive_text() == 'You said: hello'
-                                                    # the shutdown handlers run on exit
+    # leaving runs the shutdown handlers
 
 Requires the ``testing`` extra (``pip install bareasgi[testing]``), for httpx.
 """
@@ -34,10 +34,14 @@ import httpx
 from anyio.abc import TaskGroup
 from typing_extensions import Self
 
-from .types import Scope, ServerReceive, ServerSend
+from .types import ServerReceive, ServerSend
 
-AsgiApplication = Callable[[Scope, ServerReceive, ServerSend], Awaitable[None]]
-"""Any ASGI 3 application, such as an :class:`~bareasgi.Application`."""
+AsgiApplication = Callable[[dict[str, Any], ServerReceive, ServerSend], Awaitable[None]]
+"""Any ASGI 3 application, such as an :class:`~bareasgi.Application`.
+
+The scope is a fresh ``dict`` for each connection, so an application that may change
+its scope (Starlette's middleware are typed so) is one too.
+"""
 
 # How long the client waits for the application to finish with a request or connection
 # once the test is done with it, before it reports the application as stuck.
@@ -84,14 +88,27 @@ class LifespanError(RuntimeError):
 
 @final
 class WebSocketClosed(Exception):
-    """The application closed the WebSocket (or refused it, when ``rejected``)."""
+    """The application closed the WebSocket (or refused it, when ``rejected``).
 
-    def __init__(self, code: int, reason: str = "", *, rejected: bool = False) -> None:
-        what = "refused the connection" if rejected else "closed the connection"
-        super().__init__(f"the application {what} with code {code}" + (f": {reason}" if reason else ""))
+    An application that refuses with an HTTP response of its own (ASGI's WebSocket
+    denial response, ``websocket.http.response.start`` and ``.body``, as Starlette's
+    middleware send) gives it as ``response``: its status, headers and whole body. No
+    close frame was sent then, so ``code`` is 1006, as a browser reports it.
+    """
+
+    def __init__(
+        self, code: int, reason: str = "", *, rejected: bool = False, response: httpx.Response | None = None
+    ) -> None:
+        if response is not None:
+            what = f"refused the connection with HTTP {response.status_code}"
+        else:
+            what = ("refused the connection" if rejected else "closed the connection") + f" with code {code}"
+        super().__init__(f"the application {what}" + (f": {reason}" if reason else ""))
         self.code = code
         self.reason = reason
         self.rejected = rejected
+        self.response = response
+        """The HTTP response the application refused the connection with, if it sent one."""
 
 
 class TestClient(httpx.AsyncClient):
@@ -177,8 +194,9 @@ class TestClient(httpx.AsyncClient):
             "client": ("127.0.0.1", 123),
             "server": ("testserver", 80),
             "subprotocols": list(subprotocols),
+            "extensions": {"websocket.http.response": {}},  # the denial response is understood
         }
-        session = WebSocketSession()
+        session = WebSocketSession(httpx.Request("GET", url, headers=raw_headers))
         finished = anyio.Event()
 
         async def run() -> None:
@@ -205,7 +223,8 @@ class TestClient(httpx.AsyncClient):
 class WebSocketSession:
     """The client's end of a WebSocket opened with :meth:`TestClient.websocket`."""
 
-    def __init__(self) -> None:
+    def __init__(self, request: httpx.Request) -> None:
+        self._request = request  # the handshake, for a denial response to answer
         self._to_app: _Queue[dict[str, Any]] = _Queue()
         self._from_app: _Queue[dict[str, Any]] = _Queue()
         self.subprotocol: str | None = None
@@ -247,6 +266,8 @@ class WebSocketSession:
             message = await self._next()
         except WebSocketClosed as closed:
             raise WebSocketClosed(closed.code, closed.reason, rejected=True) from None
+        if message["type"] == "websocket.http.response.start":
+            raise await self._denial(message)
         if message["type"] != "websocket.accept":
             raise AssertionError(f"expected the application to accept or close, got {message!r}")
         self.subprotocol = message.get("subprotocol")
@@ -301,6 +322,27 @@ class WebSocketSession:
     async def close_if_open(self) -> None:
         """Close from the client's side unless the connection is already over."""
         await self.close()
+
+    async def _denial(self, start: dict[str, Any]) -> WebSocketClosed:
+        """The refusal, once the denial response's body is complete (ASGI WebSocket spec)."""
+        body = bytearray()
+        more_body = True
+        while more_body:
+            try:
+                message = await self._next()
+            except WebSocketClosed:
+                raise AssertionError("the application ended its denial response before the last body part") from None
+            if message["type"] != "websocket.http.response.body":
+                raise AssertionError(f"expected the denial response's body, got {message!r}")
+            body += message.get("body", b"")
+            more_body = message.get("more_body", False)
+        response = httpx.Response(
+            start["status"],
+            headers=[(bytes(k), bytes(v)) for k, v in start.get("headers", [])],
+            content=bytes(body),
+            request=self._request,
+        )
+        return WebSocketClosed(1006, rejected=True, response=response)
 
     async def _next(self) -> dict[str, Any]:
         try:

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import anyio
 import pytest
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from bareasgi import (
     Application,
@@ -27,6 +28,7 @@ from bareasgi import (
     text_writer,
 )
 from bareasgi.testing import LifespanError, TestClient, WebSocketClosed
+from bareasgi.types import Scope, ServerReceive, ServerSend
 
 pytestmark = pytest.mark.anyio
 
@@ -203,3 +205,51 @@ async def test_a_request_body_left_unread_leaves_no_generator_behind() -> None:
         response = await client.post("/first", content=body())
         gc.collect()
     assert response.text == "part"
+
+
+async def deny_in_two_parts(scope: Scope, receive: ServerReceive, send: ServerSend) -> None:
+    """A raw ASGI application that answers every WebSocket handshake with an HTTP 401."""
+    assert scope["type"] == "websocket" and "websocket.http.response" in scope["extensions"]
+    assert (await receive())["type"] == "websocket.connect"
+    headers = [(b"content-type", b"text/plain"), (b"www-authenticate", b"Bearer")]
+    await send({"type": "websocket.http.response.start", "status": 401, "headers": headers})
+    await send({"type": "websocket.http.response.body", "body": b"log in ", "more_body": True})
+    await send({"type": "websocket.http.response.body", "body": b"first"})
+
+
+async def test_a_denial_response_is_given_to_the_test_whole() -> None:
+    async with TestClient(deny_in_two_parts, lifespan=False) as client:
+        with pytest.raises(WebSocketClosed) as refused:
+            async with client.websocket("/private"):
+                pass  # not reached
+    assert refused.value.rejected and refused.value.code == 1006
+    response = refused.value.response
+    assert response is not None
+    assert (response.status_code, response.headers["www-authenticate"], response.text) == (401, "Bearer", "log in first")
+    assert "HTTP 401" in str(refused.value)
+
+
+async def test_starlette_trusted_host_middleware_refuses_a_websocket_with_400() -> None:
+    app, _ = make_app()
+    guarded = TrustedHostMiddleware(app, allowed_hosts=["chat.example"])
+    async with TestClient(guarded, base_url="http://elsewhere.example") as client:
+        with pytest.raises(WebSocketClosed) as refused:
+            async with client.websocket("/chat/lobby"):
+                pass  # not reached
+        assert refused.value.response is not None
+        assert (refused.value.response.status_code, refused.value.response.text) == (400, "Invalid host header")
+    async with TestClient(guarded, base_url="http://chat.example") as client, client.websocket("/chat/lobby") as ws:
+        await ws.send_text("hi")
+        assert await ws.receive_text() == "hi"
+
+
+async def test_a_denial_response_cut_short_fails_the_test() -> None:
+    async def cut_short(scope: Scope, receive: ServerReceive, send: ServerSend) -> None:
+        await receive()
+        await send({"type": "websocket.http.response.start", "status": 403, "headers": []})
+        await send({"type": "websocket.http.response.body", "body": b"no", "more_body": True})
+
+    async with TestClient(cut_short, lifespan=False) as client:
+        with pytest.raises(AssertionError, match="before the last body part"):
+            async with client.websocket("/"):
+                pass  # not reached
