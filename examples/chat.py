@@ -88,9 +88,9 @@ PAGE = """<!doctype html>
 """
 
 TOO_SLOW = 1013  # WebSocket close code: "try again later"
-LOST_REDIS = 1012  # WebSocket close code: "service restart"
-CHANNEL = "chat:"  # the Redis channel of a room is CHANNEL + its name
 Goodbye = tuple[int, str]
+LOST_REDIS_GOODBYE: Goodbye = (1012, "lost the message broker")  # 1012: "service restart"
+CHANNEL = "chat:"  # the Redis channel of a room is CHANNEL + its name
 
 
 @dataclass(eq=False)  # members are told apart by identity, so they can be kept in sets
@@ -108,6 +108,7 @@ class Rooms:
     outbox_size: int = 100  # messages a member may fall behind by
     redis_url: str | None = None  # None: the rooms are this process's alone
     redis: Redis | None = None  # connected at startup when there is a URL
+    relaying: bool = False  # subscribed to every room's channel, so members here hear all
     stack: AsyncExitStack = field(default_factory=AsyncExitStack)
 
 
@@ -140,15 +141,21 @@ def say_goodbye(members: set[Member], goodbye: Goodbye) -> None:
         member.outbox.close()
 
 
-async def share(info: Rooms, room: str, event: dict[str, str]) -> None:
+async def share(info: Rooms, me: Member, room: str, event: dict[str, str]) -> None:
     """Give ``event`` to everyone in ``room``: here, or through Redis to every process.
 
-    Raises the client's ``RedisError`` when Redis cannot be reached.
+    When Redis cannot take it, ``me`` is closed with 1012, to come back later.
     """
     if info.redis is None:
         broadcast(info.rooms.get(room, set()), event)
-    else:
+        return
+    from redis.exceptions import RedisError
+
+    try:
         await info.redis.publish(CHANNEL + room, json.dumps(event))
+    except (RedisError, OSError) as error:
+        LOGGER.warning("chat: could not publish to Redis (%s)", type(error).__name__)
+        say_goodbye({me}, LOST_REDIS_GOODBYE)
 
 
 async def relay(info: Rooms, redis: Redis, subscribed: anyio.Event) -> None:
@@ -164,6 +171,7 @@ async def relay(info: Rooms, redis: Redis, subscribed: anyio.Event) -> None:
         try:
             async with redis.pubsub(ignore_subscribe_messages=True) as pubsub:
                 await pubsub.psubscribe(CHANNEL + "*")
+                info.relaying = True
                 subscribed.set()
                 delay = 0.1
                 async for message in pubsub.listen():
@@ -171,8 +179,9 @@ async def relay(info: Rooms, redis: Redis, subscribed: anyio.Event) -> None:
                     deliver(info.rooms.get(room, set()), bytes(message["data"]).decode())
         except (RedisError, OSError) as error:
             LOGGER.warning("chat: lost Redis (%s); closing this process's members", type(error).__name__)
+        info.relaying = False
         for members in info.rooms.values():
-            say_goodbye(members, (LOST_REDIS, "lost the message broker"))
+            say_goodbye(members, LOST_REDIS_GOODBYE)
         await anyio.sleep(delay)
         delay = min(delay * 2, 2.0)
 
@@ -185,8 +194,9 @@ async def start_relay(scope: LifespanScope, info: Rooms, message: LifespanEvent)
     from redis.asyncio.retry import Retry
     from redis.backoff import NoBackoff
 
-    # No silent retries: a lost connection shows at once, and members are told.
-    redis = Redis.from_url(info.redis_url, retry=Retry(NoBackoff(), 0), socket_connect_timeout=2)
+    # One retry, at once, on a new connection: enough to replace a connection left over
+    # from before a restart of Redis, too little to hide that Redis is down.
+    redis = Redis.from_url(info.redis_url, retry=Retry(NoBackoff(), 1), socket_connect_timeout=2)
     info.stack.push_async_callback(redis.aclose)
     try:
         await redis.ping()
@@ -227,39 +237,28 @@ async def write(
 async def chat(scope: WebSocketScope, info: Rooms, matches: RoomMatches, web_socket: WebSocket) -> None:
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     name = query.get("name", ["anonymous"])[0][:40] or "anonymous"
-    from_redis: tuple[type[Exception], ...] = ()
-    if info.redis is not None:
-        from redis.exceptions import RedisError
-
-        from_redis = (RedisError, OSError)
-    room = matches["room"]
     await web_socket.accept()
+    if info.redis is not None and not info.relaying:  # it would not hear the room: come back later
+        await web_socket.close(*LOST_REDIS_GOODBYE)
+        return
     outbox, inbox = anyio.create_memory_object_stream[str](info.outbox_size)
     me = Member(name, outbox)
-    members = info.rooms.setdefault(room, set())
+    members = info.rooms.setdefault(matches["room"], set())
     members.add(me)
+    await share(info, me, matches["room"], {"event": "joined", "name": name})
     try:
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(write, web_socket, inbox, tasks.cancel_scope, lambda: me.goodbye)
-            try:
-                await share(info, room, {"event": "joined", "name": name})
-                while (message := await web_socket.receive()) is not None:
-                    if isinstance(message, str):
-                        await share(info, room, {"event": "message", "name": name, "text": message})
-            except from_redis as error:  # its writer closes the connection, then ends the group
-                LOGGER.warning("chat: could not publish to Redis (%s)", type(error).__name__)
-                say_goodbye({me}, (LOST_REDIS, "lost the message broker"))
-            else:
-                tasks.cancel_scope.cancel()  # the client has gone: stop its writer
+            while (message := await web_socket.receive()) is not None:
+                if isinstance(message, str):
+                    await share(info, me, matches["room"], {"event": "message", "name": name, "text": message})
+            tasks.cancel_scope.cancel()  # the client has gone: stop its writer
     finally:
         members.discard(me)
         outbox.close()
-        if not members and info.rooms.get(room) is members:
-            del info.rooms[room]
-    try:
-        await share(info, room, {"event": "left", "name": name})
-    except from_redis as error:
-        LOGGER.warning("chat: could not tell a room that a member left (%s)", type(error).__name__)
+        if not members and info.rooms.get(matches["room"]) is members:
+            del info.rooms[matches["room"]]
+    await share(info, me, matches["room"], {"event": "left", "name": name})
 
 
 async def page(scope: HttpScope, info: Rooms, matches: RouteMatches, content: Content) -> HttpResponse:

@@ -139,6 +139,21 @@ class RedisShelf:
         return bool(await self.redis.hdel(self.key, slug))
 
 
+def unavailable_without_redis() -> HttpMiddlewareCallback[Library]:
+    """A middleware that answers 503 to a request that finds Redis unreachable, not the logged 500."""
+    from redis.exceptions import RedisError
+
+    async def middleware(
+        scope: HttpScope, info: Library, matches: RouteMatches, content: Content, handler: HttpChainCallback[Library]
+    ) -> HttpResponse:
+        try:
+            return await handler(scope, info, matches, content)
+        except RedisError:
+            raise HttpError(503, "The library is unavailable; try again later", [(b"retry-after", b"1")]) from None
+
+    return middleware
+
+
 @dataclass
 class Library:
     """The application's info: the books, by slug, on their shelf."""
@@ -157,21 +172,6 @@ class BookMatches(TypedDict):
 
 class GenreMatches(TypedDict):
     genre: Genre
-
-
-def unavailable_without_redis() -> HttpMiddlewareCallback[Library]:
-    """A middleware that answers 503 to a request that finds Redis unreachable, not the logged 500."""
-    from redis.exceptions import RedisError
-
-    async def middleware(
-        scope: HttpScope, info: Library, matches: RouteMatches, content: Content, handler: HttpChainCallback[Library]
-    ) -> HttpResponse:
-        try:
-            return await handler(scope, info, matches, content)
-        except RedisError:
-            raise HttpError(503, "The library is unavailable; try again later", [(b"retry-after", b"1")]) from None
-
-    return middleware
 
 
 REDIS_URL = os.environ.get("REDIS_URL") or None
@@ -256,8 +256,12 @@ async def open_shelf(scope: LifespanScope, info: Library, message: LifespanEvent
     if info.redis_url is None:
         return
     from redis.asyncio import Redis
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
 
-    redis = Redis.from_url(info.redis_url, socket_connect_timeout=2, socket_timeout=5)
+    # One retry, at once, on a new connection: a connection left over from before a
+    # restart of Redis is replaced; while Redis is down, the request is answered 503.
+    redis = Redis.from_url(info.redis_url, retry=Retry(NoBackoff(), 1), socket_connect_timeout=2, socket_timeout=5)
     shelf = RedisShelf(redis)
     try:
         await shelf.add("the-ipcress-file", IPCRESS)
