@@ -24,6 +24,7 @@ def _application_never_raises_to_the_server(caplog: pytest.LogCaptureFixture) ->
         in (
             ("uvicorn.error", "Exception in ASGI application"),
             ("hypercorn.error", "Error in ASGI Framework"),
+            ("_granian.utils", "Application callable raised an exception"),
         )
     ]
     assert not leaked, f"the application raised to the server: {leaked}"

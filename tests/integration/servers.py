@@ -1,4 +1,4 @@
-"""Real servers for the integration tier: uvicorn and hypercorn-on-trio, each in a thread.
+"""Real servers for the integration tier: uvicorn, hypercorn-on-trio and granian, each in a thread.
 
 Every server is bound to 127.0.0.1 on a port the kernel picks before it starts, and
 is stopped in ``finally`` whatever the test did. Clients run in the test's own event
@@ -7,6 +7,8 @@ loop, so a server that hangs cannot hang the client.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import socket
 import threading
@@ -18,12 +20,15 @@ from functools import partial
 from typing import Literal
 
 import anyio
+import granian.server.embed
 import httpx
 import hypercorn.config
 import hypercorn.trio
 import pytest
 import trio
 import uvicorn
+from granian.constants import Interfaces
+from granian.log import LogLevels
 from hypercorn.typing import ASGIFramework
 
 from bareasgi import Application
@@ -33,8 +38,8 @@ START_TIMEOUT = 5.0
 STOP_TIMEOUT = 5.0
 
 UvicornHttp = Literal["h11", "httptools"]
-ServerKind = Literal["uvicorn-h11", "uvicorn-httptools", "hypercorn-trio"]
-SERVER_KINDS: tuple[ServerKind, ...] = ("uvicorn-h11", "uvicorn-httptools", "hypercorn-trio")
+ServerKind = Literal["uvicorn-h11", "uvicorn-httptools", "hypercorn-trio", "granian"]
+SERVER_KINDS: tuple[ServerKind, ...] = ("uvicorn-h11", "uvicorn-httptools", "hypercorn-trio", "granian")
 
 
 @dataclass(frozen=True)
@@ -186,11 +191,94 @@ def run_hypercorn_trio(app: Application) -> Iterator[Running]:
         raise state.error
 
 
+# granian configures logging when a server is made: its loggers are handed to the
+# test process's handlers here (pytest's, which the leak check reads), as uvicorn's are.
+GRANIAN_LOGGING = {
+    "loggers": {
+        "_granian": {"handlers": [], "propagate": True},
+        "granian.access": {"handlers": [], "level": "WARNING", "propagate": False},
+    }
+}
+
+
+@dataclass
+class _GranianServer:
+    server: granian.server.embed.Server | None = None
+    loop: asyncio.AbstractEventLoop | None = None
+    error: BaseException | None = None
+
+
+@contextmanager
+def run_granian(app: Application) -> Iterator[Running]:
+    """Serve ``app`` with granian's embedded server (ASGI, lifespan on) on asyncio in a thread.
+
+    granian binds its own listening socket, with ``SO_REUSEPORT``, and does not say
+    which port it got; so the port comes from a socket the kernel binds here, with
+    the same option, and kept bound (never listening) until granian has stopped.
+    """
+    placeholder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    placeholder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    placeholder.bind((HOST, 0))
+    port: int = placeholder.getsockname()[1]
+    state = _GranianServer()
+    ready = threading.Event()
+
+    async def main() -> None:
+        state.loop = asyncio.get_running_loop()
+        state.server = granian.server.embed.Server(
+            app,
+            address=HOST,
+            port=port,
+            interface=Interfaces.ASGI,
+            log_level=LogLevels.warning,
+            log_dictconfig=GRANIAN_LOGGING,
+        )
+        ready.set()
+        await state.server.serve()
+
+    def serve() -> None:
+        try:
+            asyncio.run(main())
+        except BaseException as error:  # handed to the test thread, which re-raises it
+            state.error = error
+        finally:
+            ready.set()
+
+    thread = threading.Thread(target=serve, name=f"granian-{port}", daemon=True)
+    thread.start()
+    try:
+        if not ready.wait(START_TIMEOUT):
+            raise TimeoutError(f"granian did not start in {START_TIMEOUT}s")
+        _wait_started(lambda: _accepts(port), thread)
+        if not thread.is_alive():
+            raise ServerDidNotStart(state.error)
+        yield Running(port, "granian")
+    finally:
+        if state.loop is not None and state.server is not None and thread.is_alive():
+            with contextlib.suppress(RuntimeError):  # the loop has closed: it stopped on its own
+                state.loop.call_soon_threadsafe(state.server.stop)
+        thread.join(STOP_TIMEOUT)
+        placeholder.close()
+    if thread.is_alive():
+        raise RuntimeError(f"granian on port {port} did not stop in {STOP_TIMEOUT}s")
+
+
+def _accepts(port: int) -> bool:
+    try:
+        socket.create_connection((HOST, port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 @contextmanager
 def run_server(kind: ServerKind, app: Application) -> Iterator[Running]:
     """Serve ``app`` on the server ``kind``."""
     if kind == "hypercorn-trio":
         with run_hypercorn_trio(app) as running:
+            yield running
+    elif kind == "granian":
+        with run_granian(app) as running:
             yield running
     else:
         with run_uvicorn(app, http="h11" if kind == "uvicorn-h11" else "httptools") as running:

@@ -1,4 +1,4 @@
-"""The three getting-started examples, as ``examples.demo`` serves them, under uvicorn."""
+"""The three getting-started examples, as ``examples.demo`` serves them, under every server of the tier."""
 
 from __future__ import annotations
 
@@ -10,14 +10,20 @@ from websockets.asyncio.client import connect
 
 from examples.demo import make_app
 
-from .servers import Running, errors_from, run_uvicorn
+from .servers import SERVER_KINDS, Running, ServerKind, errors_from, run_server
 
 pytestmark = pytest.mark.anyio
 
 
+@pytest.fixture(scope="module", params=SERVER_KINDS)
+def kind(request: pytest.FixtureRequest) -> ServerKind:
+    chosen: ServerKind = request.param
+    return chosen
+
+
 @pytest.fixture(scope="module")
-def demo() -> Iterator[Running]:
-    with run_uvicorn(make_app()) as running:
+def demo(kind: ServerKind) -> Iterator[Running]:
+    with run_server(kind, make_app()) as running:
         yield running
 
 
@@ -30,10 +36,10 @@ async def test_simple_answers_plain_text(demo: Running) -> None:
     assert response.text == "This is not a test"
 
 
-async def test_rest_server_post_updates_the_info_the_next_get_sees() -> None:
+async def test_rest_server_post_updates_the_info_the_next_get_sees(kind: ServerKind) -> None:
     # A server of its own: the POST changes the application's info.
     app = make_app()
-    with run_uvicorn(app) as running:
+    with run_server(kind, app) as running:
         async with running.client() as client:
             before = await client.get("/info")
             posted = await client.post("/info", content=json.dumps({"name": "Harry Palmer"}))

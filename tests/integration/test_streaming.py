@@ -220,6 +220,11 @@ async def test_unread_upload_disturbs_neither_a_streamed_response_nor_the_next_r
             "raw ASGI applications included: the next request fails and the connection task "
             "lingers until the graceful shutdown timeout"
         )
+    if server.kind == "granian":
+        pytest.skip(
+            "granian drops the connection (the client reads nothing) when the application "
+            "answers without reading the request body"
+        )
     async with server.client() as client:
         ignored = [
             await client.post("/ignore/50/100", content=upload(16, 16 * 1024, 0)) for _ in range(3)
@@ -234,6 +239,8 @@ async def test_unread_upload_disturbs_neither_a_streamed_response_nor_the_next_r
 async def test_upload_over_the_reader_limit_is_413_as_soon_as_it_is_crossed(server: Running) -> None:
     if server.kind == "hypercorn-trio":
         pytest.skip("hypercorn drops the connection when a response precedes the end of the request body")
+    if server.kind == "granian":
+        pytest.skip("granian drops the connection when a response precedes the end of the request body")
     async with server.client() as client:
         small = await client.post("/limited", content=upload(2, 500, 0))
         large = await client.post("/limited", content=upload(64, 4096, 0.001))

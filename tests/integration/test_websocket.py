@@ -116,7 +116,7 @@ def sessions() -> Sessions:
     return Registry(Session)
 
 
-@pytest.fixture(scope="module", params=["uvicorn-httptools", "hypercorn-trio"])
+@pytest.fixture(scope="module", params=["uvicorn-httptools", "hypercorn-trio", "granian"])
 def server(request: pytest.FixtureRequest, sessions: Sessions) -> Iterator[Running]:
     kind: ServerKind = request.param
     with run_server(kind, make_app(sessions)) as running:
@@ -189,6 +189,11 @@ async def test_handler_that_only_sends_ends_quietly_when_the_client_leaves(
             "hypercorn (ASGI spec < 2.4) drops websocket.send after the client has gone "
             "without raising, so a handler that never calls receive() runs until shutdown"
         )
+    if server.kind == "granian":
+        pytest.xfail(
+            "granian lets websocket.send succeed after the client has gone, so a handler "
+            "that never calls receive() does not learn that it left"
+        )
     key, session = sessions.new()
     async with open_ws(server, f"/ticks/{key}") as ws:
         assert [await ws.recv(), await ws.recv()] == ["tick 0", "tick 1"]
@@ -222,6 +227,8 @@ async def test_handler_close_code_and_reason_reach_the_client(
 
 
 async def test_subprotocol_is_negotiated_and_accept_headers_sent(server: Running) -> None:
+    if server.kind == "granian":
+        pytest.xfail("granian sends the subprotocol of websocket.accept but not its headers")
     async with open_ws(server, "/protocols", ["a", "b"]) as ws:
         offered = await ws.recv()
         response = ws.response
