@@ -181,7 +181,7 @@ class TestClient(httpx.AsyncClient):
         raw_headers += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
         if subprotocols:
             raw_headers.append((b"sec-websocket-protocol", ", ".join(subprotocols).encode()))
-        scope = {
+        scope: dict[str, Any] = {
             "type": "websocket",
             "asgi": _ASGI,
             "http_version": "1.1",
