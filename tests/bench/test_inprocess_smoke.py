@@ -14,19 +14,22 @@ from benchmarks import inprocess
 from benchmarks.apps import available_peers, raw_app
 from benchmarks.scenarios import SCENARIOS, Scenario
 
-PLAIN = [scenario for scenario in SCENARIOS if not scenario.name.startswith("stream")]
+# The largest route tables are left out: they take the same path as the smaller ones,
+# and building 10,000 routes for every peer is most of a run's time.
+SMOKE = [scenario for scenario in SCENARIOS if scenario.routes <= 100]
+PLAIN = [scenario for scenario in SMOKE if not scenario.name.startswith("stream")]
 
 
 @pytest.fixture(scope="module")
 def results() -> inprocess.Results:
     return inprocess.run(
-        available_peers(), SCENARIOS, rounds=1, batch_seconds=0.0005, with_builds=False
+        available_peers(), SMOKE, rounds=1, batch_seconds=0.0005, with_builds=False
     )
 
 
 def test_every_scenario_is_checked_and_timed_on_every_peer(results: inprocess.Results) -> None:
     assert {peer for _, peer in results.cases} == set(available_peers())
-    for scenario in SCENARIOS:
+    for scenario in SMOKE:
         for peer in results.peers:
             case = results.cases[(scenario.name, peer)]
             assert len(case.seconds) == 1, (scenario.name, peer)
