@@ -16,12 +16,12 @@ with these (ASGI spec, "HTTP"):
 
 from __future__ import annotations
 
-import email.message
 import re
+import sys
 import urllib.error
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence, Set
 from itertools import chain
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import anyio
 
@@ -32,6 +32,9 @@ from .streaming import BytesBody
 from .asgi import AsgiSend, HttpScope
 from .types import Content, Header, Headers
 from .watch import watching
+
+if TYPE_CHECKING:
+    import email.message
 
 
 _INTERNAL_ERROR = b"Internal Server Error"
@@ -194,8 +197,11 @@ def _legacy_headers(hdrs: object) -> list[Header]:
     """The ``hdrs`` of a ``urllib.error.HTTPError`` as response headers."""
     if hdrs is None:
         return []
-    if isinstance(hdrs, email.message.Message):
-        fields = cast("list[tuple[str, object]]", hdrs.items())
+    # An email.message.Message, as urllib gives: looked for without importing the email
+    # package (a Message can only exist once it has been imported).
+    message = sys.modules.get("email.message")
+    if message is not None and isinstance(hdrs, message.Message):
+        fields = cast("list[tuple[str, object]]", cast("email.message.Message", hdrs).items())
         return _sendable([(name, str(value)) for name, value in fields], _UPSTREAM)
     if isinstance(hdrs, Mapping):
         return _sendable(cast("Mapping[object, object]", hdrs).items(), _FRAMING)

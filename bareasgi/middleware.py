@@ -66,19 +66,8 @@ def chained_response(response: HttpResponse) -> HttpFullResponse:
     A new list every time, so a middleware appending to it never changes a list the
     handler keeps (a module-level constant, say), and ``[]`` when there were none.
     """
-    if type(response) is int:
-        return response, [], None, None
-    found: object = response  # as in full_response, written out: it runs once a layer
-    if type(found) is tuple and 1 <= len(found) <= 4 and type(found[0]) is int:
-        # Each item the type its place takes in a typed handler, as in full_response.
-        if len(found) == 3:  # the usual (status, headers, body), without padding
-            status, headers, body = found
-            return status, list(headers) if headers else [], body, None
-        status, headers, body, pushes = cast(
-            _AnyLength, found if len(found) == 4 else (*found, None, None, None)[:4]
-        )
-        return status, list(headers) if headers else [], body, pushes
-    raise _not_a_response(response)
+    status, headers, body, pushes = full_response(response)
+    return status, list(headers), body, pushes
 
 
 def _not_a_response(response: object) -> TypeError:

@@ -26,7 +26,6 @@ import os
 import stat
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, final
@@ -206,6 +205,8 @@ class _Files:
     def _respond(self, path: str, status: os.stat_result, request: _Request) -> HttpResponse:
         size = status.st_size
         etag = b'"%x-%x"' % (status.st_mtime_ns, size)
+        from email.utils import formatdate  # here, not with bareasgi: imports cost every start
+
         last_modified = formatdate(status.st_mtime, usegmt=True).encode("ascii")
         validators = [(b"etag", etag), (b"last-modified", last_modified), *self.cache]
         if _not_modified(request, etag, status.st_mtime):
@@ -300,6 +301,8 @@ def _not_modified(request: _Request, etag: bytes, mtime: float) -> bool:
     if since is None:
         return False
     try:
+        from email.utils import parsedate_to_datetime
+
         date = parsedate_to_datetime(since.decode("latin-1"))
     except (TypeError, ValueError, IndexError):
         return False  # an invalid date is ignored

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
+from contextlib import aclosing
 
 import anyio
 import pytest
@@ -41,24 +42,24 @@ class Stream:
 Streams = Registry[Stream]
 
 
+async def ticks(stream: Stream) -> AsyncGenerator[bytes, None]:
+    """An event every 50 ms until the stream is stopped; ``stream.closed`` once finalised."""
+    try:
+        for number in itertools.count():
+            if stream.stop.is_set():
+                return
+            yield f"data: {number}\n\n".encode("ascii")
+            stream.sent += 1
+            await anyio.sleep(0.05)
+    finally:
+        stream.closed.set()
+
+
 def make_app(streams: Streams) -> Application:
     app = Application()
 
     async def ticking(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
-        stream = streams[matches["key"]]
-
-        async def events() -> AsyncIterator[bytes]:
-            try:
-                for number in itertools.count():
-                    if stream.stop.is_set():
-                        return
-                    yield f"data: {number}\n\n".encode("ascii")
-                    stream.sent += 1
-                    await anyio.sleep(0.05)
-            finally:
-                stream.closed.set()
-
-        return 200, EVENT_STREAM, events()
+        return 200, EVENT_STREAM, ticks(streams[matches["key"]])
 
     async def stalled(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
         stream = streams[matches["key"]]
@@ -77,17 +78,11 @@ def make_app(streams: Streams) -> Application:
         stream = streams[matches["key"]]
 
         async def events() -> AsyncIterator[bytes]:
-            try:
-                async for _ in content:
-                    break  # the first chunk of the upload only; the rest is never asked for
-                for number in itertools.count():
-                    if stream.stop.is_set():
-                        return
-                    yield f"data: {number}\n\n".encode("ascii")
-                    stream.sent += 1
-                    await anyio.sleep(0.05)
-            finally:
-                stream.closed.set()
+            async for _ in content:
+                break  # the first chunk of the upload only; the rest is never asked for
+            async with aclosing(ticks(stream)) as events:  # closed with this generator
+                async for event in events:
+                    yield event
 
         return 200, EVENT_STREAM, events()
 
