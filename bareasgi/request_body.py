@@ -141,6 +141,8 @@ async def bytes_reader(content: Content, max_size: int | None = None) -> bytes:
             size += len(chunk)
             if size > max_size:
                 raise _too_large(max_size)
+            if not content._more and not gathered:
+                return chunk  # the whole body in one message, the usual case: no gathering
             gathered.add(chunk)
         return gathered.result()
     iterator = aiter(content)
@@ -172,6 +174,9 @@ class _Gathered:
     def __init__(self) -> None:
         self.chunks: list[bytes | bytearray] = []
         self.small: bytearray | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.chunks) or self.small is not None
 
     def add(self, chunk: bytes) -> None:
         if len(chunk) >= self.SMALL:
