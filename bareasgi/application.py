@@ -20,10 +20,11 @@ from .request_body import DEFAULT_MAX_REQUEST_BODY, RequestBody
 from .routing import ConverterRegistry, HttpTreeRouter, WebSocketTreeRouter
 from .routing.handle import RouteHandle, RouteMatchesT
 from .routing.http import not_found_handler
-from .routing.router import TreeRouter
+from .routing.router import Route, TreeRouter
 from .streaming import BytesBody
 from .types import (
     Content,
+    HttpChainCallback,
     HttpMiddlewareCallback,
     HttpRequestCallback,
     HttpResponse,
@@ -72,6 +73,9 @@ _AnyWebSocketHandler: TypeAlias = WebSocketRequestCallback[InfoT, Any]
 _ResolveHttp: TypeAlias = Callable[
     [str, str], tuple[HttpRequestCallback[Any, Any] | None, RouteMatches, str | None]
 ]
+# The global middlewares around a handler: the outermost, and the chain it calls.
+_Chain: TypeAlias = tuple[HttpMiddlewareCallback[InfoT], HttpChainCallback[InfoT]]
+_ExactRoutes: TypeAlias = Mapping[str, Mapping[str, Route[HttpRequestCallback[Any, Any]]]]
 _ResolveWebSocket: TypeAlias = Callable[
     [str], tuple[WebSocketRequestCallback[Any, Any] | None, RouteMatches, str | None]
 ]
@@ -173,7 +177,7 @@ class Application(Generic[InfoT]):
             "middleware", middlewares, HTTP_MIDDLEWARE
         )
         self._chained_middlewares: list[HttpMiddlewareCallback[InfoT]] = []
-        self._chains: dict[HttpRequestCallback[InfoT, Any], HttpRequestCallback[InfoT, Any]] = {}
+        self._chains: dict[HttpRequestCallback[InfoT, Any], _Chain[InfoT]] = {}
         self._startup_handlers: list[LifespanHandler[InfoT]] = _checked_list(
             "startup handler", startup_handlers, LIFESPAN_HANDLER
         )
@@ -191,6 +195,10 @@ class Application(Generic[InfoT]):
             if isinstance(router, HttpTreeRouter)
             else lambda method, path: (*router.resolve(method, path), None)
         )
+        # The tree router's routes without variables, looked up here before any call:
+        # most requests are for one of them. Empty for another router.
+        http_router = self._http_router
+        self._exact_routes: _ExactRoutes = http_router.exact_routes if _is_tree_router(http_router) else {}
         ws_router = self._ws_router
         self._resolve_websocket: _ResolveWebSocket = (
             ws_router.resolve_route
@@ -363,11 +371,19 @@ class Application(Generic[InfoT]):
             return
         # The server vouches for the shape of the scope it names; each server has
         # TypedDicts of its own for it, so the type cannot be checked here.
-        http_scope = cast(HttpScope, scope)
+        http_scope: HttpScope = scope  # type: ignore[assignment]  # as cast() would, without its call
         content = RequestBody(receive, self._max_request_body)
+        handler: HttpRequestCallback[Any, Any] | None
+        matches: RouteMatches
+        template: str | None
         try:
-            # Resolving runs the application's own converters: a fault there is a 500.
-            handler, matches, template = self._resolve_http(http_scope["method"], http_scope["path"])
+            exact = self._exact_routes.get(http_scope["path"])
+            route = exact.get(http_scope["method"]) if exact is not None else None
+            if route is not None:  # a route without variables: no call to find it
+                handler, matches, template = route.handler, {}, route.text
+            else:
+                # Resolving runs the application's own converters: a fault there is a 500.
+                handler, matches, template = self._resolve_http(http_scope["method"], http_scope["path"])
             if handler is None:
                 if self._mounts is not None:
                     mounted = self._mounts.find(http_scope["path"])
@@ -378,8 +394,10 @@ class Application(Generic[InfoT]):
             elif template is not None:
                 http_scope["route_template"] = template  # the server's dict: seen outside too
             if self._middlewares:
-                handler = self._chain(handler)
-            response = await handler(http_scope, self._info, matches, content)
+                outermost, inner = self._chain(handler)
+                response = await outermost(http_scope, self._info, matches, content, inner)
+            else:
+                response = await handler(http_scope, self._info, matches, content)
             if type(response) is tuple and len(response) == 3 and type(response[0]) is int:
                 status, headers, body = response  # the usual form, without building a 4-tuple
                 headers = headers or ()
@@ -426,12 +444,15 @@ class Application(Generic[InfoT]):
             await close_body(body)  # the server cancelled the request (shutdown) while send waited
             raise
 
-    def _chain(self, handler: HttpRequestCallback[InfoT, Any]) -> HttpRequestCallback[InfoT, Any]:
+    def _chain(self, handler: HttpRequestCallback[InfoT, Any]) -> _Chain[InfoT]:
         """``handler`` inside the global middlewares: composed once, while the list stays as it is.
 
-        The list is the user's to change at any time (``app.middlewares.append(...)``):
-        it is compared with the copy the chains were made from (a comparison of a few
-        references), and a change starts them anew.
+        Given as the outermost middleware and the chain it calls as its ``handler``:
+        what the outermost answers goes straight to the response, which takes every
+        form, so it needs no link of its own. The list is the user's to change at any
+        time (``app.middlewares.append(...)``): it is compared with the copy the chains
+        were made from (a comparison of a few references), and a change starts them
+        anew.
         """
         if self._middlewares != self._chained_middlewares:
             # The list was changed since the chains were made: check what is in it now.
@@ -442,13 +463,17 @@ class Application(Generic[InfoT]):
         try:
             return self._chains[handler]
         except KeyError:
-            chain: HttpRequestCallback[InfoT, Any] = compose(self._middlewares, handler)
+            chain = self._compose(handler)
             if len(self._chains) >= _MAX_CHAINS:  # a router that makes a handler per request
                 self._chains.clear()
             self._chains[handler] = chain
             return chain
         except TypeError:  # a handler that cannot be a key: composed each time
-            return compose(self._middlewares, handler)
+            return self._compose(handler)
+
+    def _compose(self, handler: HttpRequestCallback[InfoT, Any]) -> _Chain[InfoT]:
+        outermost, *inner = self._chained_middlewares
+        return outermost, compose(inner, handler)
 
     async def _serve_other(self, scope: Scope, receive: ServerReceive, send: ServerSend) -> None:
         """Serve a ``websocket`` or ``lifespan`` scope; refuse any other kind."""

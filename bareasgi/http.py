@@ -20,7 +20,6 @@ import re
 import sys
 import urllib.error
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence, Set
-from itertools import chain
 from typing import TYPE_CHECKING, cast
 
 import anyio
@@ -44,21 +43,29 @@ HTTP_ERRORS = (HttpError, urllib.error.HTTPError)
 
 _UNSAFE_IN_HEADER = re.compile(rb"[\r\n\0]").search
 
+# Header pairs found safe: most responses send the same few (a content-type, a
+# content-length), and one set lookup per response costs a fraction of a search
+# through them. Only short pairs are kept, and the set is emptied when full, so it
+# holds a bounded few hundred KiB whatever values the handlers make.
+_CHECKED: set[Header] = set()
+_CHECKED_MAX = 4096
+_CHECKED_LENGTH = 256
+
 
 def check_headers(headers: Headers) -> None:
     """Raise ``ValueError`` naming a header whose name or value holds CR, LF or NUL.
 
     Such a header, built say from the decoded path, would let a lax server split the
     response in two; a strict one drops the connection without a response. Either way
-    it is the handler's mistake, answered as one: a logged 500. The headers are
-    searched as one joined string (one call for them all); only a failure looks for
-    the culprit.
+    it is the handler's mistake, answered as one: a logged 500. ``TypeError`` for a
+    header that is not a pair of ``bytes``. Pairs already found safe are passed by
+    one set lookup; only the others are searched.
     """
     try:
-        if _UNSAFE_IN_HEADER(b"".join(chain.from_iterable(headers))) is None:
+        if _CHECKED.issuperset(headers):
             return
     except TypeError:
-        pass  # something is not bytes: found below
+        pass  # something unhashable, so not a pair of bytes: found below
     for header in headers:
         found: object = header  # checked as any object: handlers are not always typed
         if type(found) is not tuple or len(found) != 2 or not all(type(p) is bytes for p in found):
@@ -69,6 +76,9 @@ def check_headers(headers: Headers) -> None:
                 f"the response header {name[:100]!r} (value {value[:100]!r}) holds CR, LF "
                 "or NUL, which would break the response; escape or refuse such values"
             )
+    if len(_CHECKED) >= _CHECKED_MAX:
+        _CHECKED.clear()
+    _CHECKED.update(pair for pair in headers if len(pair[0]) + len(pair[1]) <= _CHECKED_LENGTH)
 
 
 async def stream_body(body: Content, content: RequestBody, send: AsgiSend, scope: HttpScope) -> None:

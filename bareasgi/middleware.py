@@ -95,9 +95,13 @@ def terminal(handler: HttpRequestCallback[InfoT, MatchesT]) -> HttpChainCallback
 
     async def call(scope: Scope, info: InfoT, matches: Any, content: Content, /) -> HttpFullResponse:
         try:
-            return chained_response(await handler(scope, info, matches, content))
+            response = await handler(scope, info, matches, content)
         except HTTP_ERRORS as error:
             return answer(error)
+        if type(response) is tuple and len(response) == 3 and type(response[0]) is int:
+            status, headers, body = response  # the usual form, read here without a call
+            return status, list(headers or ()), body, None
+        return chained_response(response)
 
     # The chain stands for the handler: its name and annotations (the router reads
     # the type of ``matches`` from them) stay reachable through ``__wrapped__``, as
@@ -115,9 +119,13 @@ def link(
 
     async def call(scope: Scope, info: InfoT, matches: Any, content: Content, /) -> HttpFullResponse:
         try:
-            return chained_response(await middleware(scope, info, matches, content, handler))
+            response = await middleware(scope, info, matches, content, handler)
         except HTTP_ERRORS as error:
             return answer(error)
+        if type(response) is tuple and len(response) == 4 and type(response[0]) is int:
+            status, headers, body, pushes = response  # the form a middleware passes on
+            return status, list(headers or ()), body, pushes
+        return chained_response(response)
 
     call.__wrapped__ = handler  # type: ignore[attr-defined]  # as in terminal()
     return call

@@ -118,11 +118,11 @@ async def bytes_reader(content: Content, max_size: int | None = None) -> bytes:
     ``max_request_body`` applies (by default :data:`DEFAULT_MAX_REQUEST_BODY`);
     ``max_size=UNLIMITED`` lifts it.
     """
-    max_size = body_limit(content, max_size)
-    gathered = _Gathered()
     size = empty = 0
     # (isinstance, not ``type() is``: pyright narrows a Protocol only by isinstance.)
     if isinstance(content, RequestBody):
+        max_size = content.limit if max_size is None else body_limit(content, max_size)
+        gathered: _Gathered | None = None  # made for a second chunk: most bodies have one
         # A handler's own request body: its messages taken here as __anext__ takes
         # them, without the iterator protocol, whose closing StopAsyncIteration costs
         # more than reading a small body.
@@ -141,10 +141,14 @@ async def bytes_reader(content: Content, max_size: int | None = None) -> bytes:
             size += len(chunk)
             if size > max_size:
                 raise _too_large(max_size)
-            if not content._more and not gathered:
-                return chunk  # the whole body in one message, the usual case: no gathering
+            if gathered is None:
+                if not content._more:
+                    return chunk  # the whole body in one message, the usual case: no gathering
+                gathered = _Gathered()
             gathered.add(chunk)
-        return gathered.result()
+        return gathered.result() if gathered is not None else b""
+    max_size = body_limit(content, max_size)
+    gathered = _Gathered()
     iterator = aiter(content)
     try:
         async for chunk in iterator:

@@ -3,10 +3,18 @@
 One task reads ``receive()`` (see :meth:`bareasgi.request_body.RequestBody.watch`)
 while the body is iterated; when the client has gone it cancels the iteration. That
 task is the fixed cost of every streamed response, so it is as cheap as the event loop
-allows: on asyncio a plain task beside an anyio cancel scope (an anyio task group
-costs several times as much), on any other backend (trio) a task group.
+allows:
 
-Both are used as ``async with watching(watcher):`` around the iteration. Leaving the
+- on asyncio (Python 3.11 and later), a plain task that cancels the host task, as
+  ``asyncio.timeout()`` does: the cancellation is counted (``Task.cancelling()``), so
+  the block ends it only when it is the block's own, and passes on any other (the
+  server shutting down) as it came. An anyio cancel scope would cost several times
+  the task itself;
+- on Python 3.10's asyncio, which cannot count cancellations, the same task beside an
+  anyio cancel scope;
+- on any other backend (trio), an anyio task group.
+
+Each is used as ``async with watching(watcher):`` around the iteration. Leaving the
 block stops the watcher; a watcher that ends first (the client left) cancels the
 block, and the cancellation ends there.
 """
@@ -14,12 +22,14 @@ block, and the cancellation ends there.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Coroutine
 from types import TracebackType
 from typing import Any, final
 
 import anyio
 from anyio.abc import TaskGroup
+from typing_extensions import TypeAlias
 
 try:
     from sniffio import current_async_library
@@ -76,6 +86,66 @@ class _TaskWatch:
         return suppress
 
 
+if sys.version_info >= (3, 11):  # Task.uncancel() and Task.cancelling()
+
+    @final
+    class _CountedWatch:
+        """The watcher as an asyncio task, cancelling the host task (Python 3.11 and later)."""
+
+        __slots__ = ("_cancelled", "_error", "_host", "_over", "_started", "_task", "_watcher")
+
+        def __init__(self, watcher: Watcher) -> None:
+            self._watcher = watcher
+            self._host: asyncio.Task[Any] | None = None
+            self._task: asyncio.Task[None] | None = None
+            self._error: Exception | None = None
+            self._started = False
+            self._cancelled = False  # the watcher cancelled the host
+            self._over = False  # the block has been left: the host is not to be cancelled
+
+        async def __aenter__(self) -> None:
+            self._host = asyncio.current_task()
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+        async def _run(self) -> None:
+            self._started = True
+            try:
+                await self._watcher
+            except asyncio.CancelledError:
+                return  # stopped by __aexit__: the response is over
+            except Exception as error:  # the server's receive failed: ends the response too
+                self._error = error
+            # This task runs only while the host waits, and the host waits only inside
+            # the block: the cancellation reaches it there, at the await it waits in.
+            if not self._over and self._host is not None:
+                self._cancelled = True
+                self._host.cancel()
+
+        async def __aexit__(
+            self,
+            kind: type[BaseException] | None,
+            error: BaseException | None,
+            traceback: TracebackType | None,
+        ) -> bool:
+            self._over = True
+            if self._task is not None:
+                self._task.cancel()  # a no-op if it has ended; else it ends at its next step
+            if not self._started:
+                self._watcher.close()  # the body was sent before the watcher's first step
+            # The cancellation the watcher asked for is taken back: the block's
+            # CancelledError ends here, unless somebody else cancelled the host too.
+            suppress = (
+                self._cancelled
+                and self._host is not None
+                and self._host.uncancel() == 0
+                and kind is not None
+                and issubclass(kind, asyncio.CancelledError)
+            )
+            if self._error is not None:
+                raise self._error
+            return suppress
+
+
 @final
 class _GroupWatch:
     """The watcher as a task of an anyio task group, for backends other than asyncio."""
@@ -104,8 +174,14 @@ class _GroupWatch:
         return await self._group.__aexit__(kind, error, traceback)
 
 
-def watching(watcher: Watcher) -> _TaskWatch | _GroupWatch:
+if sys.version_info >= (3, 11):
+    _AsyncioWatch: TypeAlias = _CountedWatch
+else:
+    _AsyncioWatch: TypeAlias = _TaskWatch
+
+
+def watching(watcher: Watcher) -> _AsyncioWatch | _GroupWatch:
     """Run ``watcher`` beside the ``async with`` block, cancelling the block when it returns."""
     if current_async_library() == "asyncio":
-        return _TaskWatch(watcher)
+        return _AsyncioWatch(watcher)
     return _GroupWatch(watcher)

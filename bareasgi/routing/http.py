@@ -6,7 +6,7 @@ import functools
 import json
 import re
 import sys
-from collections.abc import Set
+from collections.abc import Mapping, Set
 from typing import TYPE_CHECKING, Any, Literal, cast, final
 from urllib.parse import quote, quote_from_bytes
 
@@ -76,6 +76,15 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
         self.not_found: HttpRequestCallback[InfoT, Any] = _NOT_FOUND_HANDLER
         """What :meth:`resolve` gives for a path no route has."""
 
+    @property
+    def exact_routes(self) -> Mapping[str, Mapping[str, Route[HttpRequestCallback[InfoT, Any]]]]:
+        """The routes of templates without variables, by path, then by method: live.
+
+        A path found here is resolved by two dict lookups, as :meth:`resolve_route`
+        would resolve it (HEAD falls back to GET only in :meth:`resolve_route`).
+        """
+        return self._tree.static
+
     def add(
         self,
         methods: Set[str],
@@ -139,12 +148,12 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
         static = self._tree.static.get(path)
         if static is not None and method in static:
             found = static[method]
-            return found.handler, {}, found.template.text
+            return found.handler, {}, found.text
         route, matches, reached = self._find(
             path, method, "GET" if method == "HEAD" else "", static is None
         )
         if route is not None:
-            return route.handler, matches, route.template.text
+            return route.handler, matches, route.text
         return self._miss(method, path, matches, reached), matches, None
 
     def _miss(

@@ -35,6 +35,7 @@ class Route(Generic[H]):
     handler: H
     name: str | None
     names: tuple[str, ...]  # the template's variable names, in order
+    text: str  # the template's text, as the scope's ``route_template`` gives it
 
     def matches(self, values: list[Any]) -> dict[str, Any]:
         """The route's variables by name, from the values found in order."""
@@ -104,7 +105,7 @@ class TreeRouter(Generic[H]):
                     f"{path!r}: {key} is already routed on {routes[key].template.text!r}"
                 )
         names = tuple(variable.name for variable in template.variables)
-        route = Route(template, handler, name, names)
+        route = Route(template, handler, name, names, template.text)
         for key in keys:
             routes[key] = route
         if name is not None:

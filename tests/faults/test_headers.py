@@ -96,3 +96,34 @@ async def test_a_header_of_text_rather_than_bytes_is_a_logged_500_naming_it(
     assert exchange.status == 500
     [record] = errors(caplog)
     assert record.exc_info is not None and "(bytes, bytes) pair" in str(record.exc_info[1])
+
+
+async def test_headers_found_safe_once_do_not_excuse_an_unsafe_one_beside_them(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Safe pairs are remembered, so a response of only those is passed at once: the
+    # pair that is not remembered is still searched, on every response.
+    safe = (b"content-type", b"text/plain")
+    unsafe = (b"x-note", b"a\r\nset-cookie: stolen=1")
+
+    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [safe] if scope["path"] == "/safe" else [safe, unsafe], None
+
+    app = Application()
+    app.http_router.add({"GET"}, "/safe", handler)
+    app.http_router.add({"GET"}, "/unsafe", handler)
+    for _ in range(3):
+        assert (await call(app, http_scope("GET", "/safe"))).status == 200
+        exchange = await call(app, http_scope("GET", "/unsafe"))
+        assert exchange.status == 500
+    assert len(errors(caplog)) == 3
+
+
+def test_the_safe_headers_remembered_are_bounded_whatever_the_handlers_make() -> None:
+    from bareasgi import http
+
+    http.check_headers([(b"x-long", b"v" * 100_000)])
+    assert (b"x-long", b"v" * 100_000) not in http._CHECKED  # long pairs are not kept
+    for index in range(3 * http._CHECKED_MAX):
+        http.check_headers([(b"x-request-id", str(index).encode())])
+        assert len(http._CHECKED) <= http._CHECKED_MAX

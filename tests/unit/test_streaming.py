@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import AsyncIterator
 
 import anyio
@@ -293,3 +294,70 @@ async def test_a_body_falling_far_behind_the_upload_is_dropped_not_held() -> Non
     exchange = await call(app, http_scope("POST", "/"), inputs)
     assert b"behind the client" in exchange.body
     assert exchange.received == len(inputs) + 1  # every message read, then the disconnect
+
+
+# On asyncio the watcher ends the stream by cancelling the task that serves it, and
+# takes that cancellation back: the task must come out of it as it went in, and a
+# cancellation of the server's own must still reach the server.
+asyncio_only = pytest.mark.parametrize("anyio_backend", ["asyncio"])
+
+
+@asyncio_only
+async def test_the_serving_task_is_left_uncancelled_when_the_client_leaves() -> None:
+    import asyncio
+
+    finalised: list[str] = []
+
+    async def sse(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [], endless(finalised, True)
+
+    app = Application()
+    app.http_router.add({"GET"}, "/events", sse)
+    exchange = await call(
+        app, http_scope("GET", "/events"), request_messages(b""), disconnect_after_sends=2
+    )
+    task = asyncio.current_task()
+    assert task is not None
+    if sys.version_info >= (3, 11):  # counted cancellations; 3.10 uses an anyio cancel scope
+        assert task.cancelling() == 0
+    await asyncio.sleep(0.01)  # no cancellation left pending for the task's next await
+    assert finalised == ["closed"]
+    assert exchange.status == 200 and not exchange.completed
+
+
+@asyncio_only
+@pytest.mark.parametrize("client_leaves", [False, True], ids=["server", "server-and-client"])
+async def test_a_cancellation_of_the_servers_own_reaches_the_server(client_leaves: bool) -> None:
+    import asyncio
+
+    finalised: list[str] = []
+    streaming = asyncio.Event()
+
+    async def events() -> AsyncIterator[bytes]:
+        try:
+            yield b"data: one\n\n"
+            streaming.set()
+            await anyio.sleep_forever()
+            yield b"never"
+        finally:
+            finalised.append("closed")
+
+    async def sse(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [], events()
+
+    app = Application()
+    app.http_router.add({"GET"}, "/events", sse)
+    serving = asyncio.create_task(
+        call(
+            app,
+            http_scope("GET", "/events"),
+            request_messages(b""),
+            disconnect_after_sends=2 if client_leaves else None,
+        )
+    )
+    await streaming.wait()
+    serving.cancel()  # as a server does at shutdown: a plain asyncio cancellation
+    with pytest.raises(asyncio.CancelledError):
+        await serving
+    assert serving.cancelled()
+    assert finalised == ["closed"]

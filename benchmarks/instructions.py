@@ -1,0 +1,135 @@
+"""Instructions per request, counted by valgrind's callgrind: a measure noise cannot move.
+
+Times on a shared machine vary by tens of percent from one minute to the next; the
+number of machine instructions a request executes does not. Each peer runs in one
+interpreter under ``valgrind --tool=callgrind``, which counts every instruction
+(Python's own, the event loop's, the framework's). For each scenario the child
+checks the answer, warms up, and then makes ``calls`` calls between two calls of
+``os.getppid()``: callgrind is told to write its counts out each time the C library's
+``getppid`` is entered, so the counts written between the two marks are those of the
+calls alone.
+
+Instructions are not time (a cache miss costs more than an add), but for the same
+interpreter and the same work their ratio follows the ratio of times closely, and a
+change that saves instructions saves time. Use it to judge a change on a noisy
+machine; report times from ``python -m benchmarks``.
+
+Run ``python -m benchmarks.instructions [--calls N] [--peer P ...] [SCENARIO ...]``
+(``apt-get install valgrind``). A run of every scenario on three peers takes a few
+minutes: the interpreter runs some 50 times slower under callgrind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import inprocess
+from .apps import PEERS, available_peers
+from .scenarios import SCENARIOS, Scenario
+
+_TOTALS = re.compile(r"^summary:\s*(\d+)", re.MULTILINE)
+
+
+def _calls_for(scenario: Scenario, calls: int) -> int:
+    """Fewer calls where one call is long: a stream, a WebSocket echo, many routes."""
+    if scenario.is_websocket or scenario.name.startswith("stream"):
+        return max(1, calls // 50)
+    return calls
+
+
+async def _child(peer: str, scenarios: Sequence[Scenario], calls: int) -> None:
+    cases = []
+    for scenario in scenarios:
+        case = inprocess.Case(
+            peer,
+            scenario,
+            PEERS[peer](*scenario.app_key),
+            inprocess.scope_of(scenario),
+            inprocess.Exchange(inprocess.messages_of(scenario)),
+        )
+        await inprocess.check(case)
+        cases.append(case)
+    for case in cases:
+        number = _calls_for(case.scenario, calls)
+        await case.batch(max(1, number // 5))  # warm: caches filled, chains composed
+        gc.collect()
+        os.getppid()  # the mark: callgrind writes its counts out here
+        await case.batch(number)
+        os.getppid()
+        await asyncio.sleep(0)
+
+
+def count(peer: str, scenarios: Sequence[Scenario], calls: int) -> dict[str, float]:
+    """Instructions per call (per message for a WebSocket echo) of each scenario on ``peer``."""
+    folder = Path(tempfile.mkdtemp(prefix="bareasgi-callgrind-"))
+    try:
+        out = folder / "counts"
+        names = [scenario.name for scenario in scenarios]
+        subprocess.run(
+            [
+                "valgrind", "--tool=callgrind", "--dump-before=getppid",
+                f"--callgrind-out-file={out}", "--quiet",
+                sys.executable, "-m", "benchmarks.instructions",
+                "--child", peer, "--calls", str(calls), *names,
+            ],
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+            timeout=1800,
+        )  # fmt: skip
+        parts = sorted(folder.glob("counts.*"), key=lambda path: int(path.suffix[1:]))
+        # Part 1 is the start; then, for each scenario, its calls and what follows them.
+        totals = [int(match.group(1)) for part in parts if (match := _TOTALS.search(part.read_text()))]
+        measured = totals[1::2]
+        if len(measured) < len(scenarios):
+            raise RuntimeError(f"callgrind wrote {len(totals)} counts for {len(scenarios)} scenarios")
+        result = {}
+        for scenario, total in zip(scenarios, measured):
+            per = inprocess.WS_MESSAGES if scenario.is_websocket else 1
+            result[scenario.name] = total / _calls_for(scenario, calls) / per
+        return result
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenarios", nargs="*", help="scenario names (default: all)")
+    parser.add_argument("--peer", action="append", choices=sorted(PEERS), help="peers (default: all installed)")
+    parser.add_argument("--calls", type=int, default=2000, help="calls per scenario (default 2000)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    chosen = [s for s in SCENARIOS if not args.scenarios or s.name in args.scenarios]
+    if not chosen:
+        parser.error(f"no such scenario; known: {', '.join(s.name for s in SCENARIOS)}")
+    if args.child:
+        inprocess.run_in_loop(_child(args.child, chosen, args.calls))
+        return
+    if shutil.which("valgrind") is None:
+        parser.error("valgrind is not installed (apt-get install valgrind)")
+    peers = args.peer or available_peers()
+    counts = {}
+    for peer in peers:
+        print(f"  ... {peer}", file=sys.stderr, flush=True)
+        counts[peer] = count(peer, chosen, args.calls)
+    print(f"Instructions per request (WebSocket echo: per message), {args.calls:,} calls each\n")
+    print("| scenario | " + " | ".join(peers) + " |")
+    print("|---|" + "---:|" * len(peers))
+    for scenario in chosen:
+        base = counts[peers[0]][scenario.name]
+        cells = [f"{counts[peer][scenario.name]:,.0f}" for peer in peers[:1]]
+        cells += [f"{counts[peer][scenario.name]:,.0f} ({counts[peer][scenario.name] / base:.2f}×)" for peer in peers[1:]]
+        print(f"| {scenario.name} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
