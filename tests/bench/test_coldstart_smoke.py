@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from benchmarks import coldstart
 
 
@@ -19,3 +21,13 @@ def test_only_installed_frameworks_are_measured() -> None:
         "bareasgi: import",
         "bareasgi: import and build",
     ]
+
+
+def test_every_case_may_write_bytecode_whatever_the_environment_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An installed wheel has its bytecode; so must an editable bareasgi, measured beside it.
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setitem(coldstart.CASES, "writes bytecode", "import sys\nassert not sys.dont_write_bytecode")
+    results = coldstart.run(["writes bytecode"], runs=2)
+    assert len(results["writes bytecode"].seconds) == 2  # the untimed first run left out
