@@ -28,6 +28,7 @@ def test_every_case_may_write_bytecode_whatever_the_environment_says(
 ) -> None:
     # An installed wheel has its bytecode; so must an editable bareasgi, measured beside it.
     monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
-    monkeypatch.setitem(coldstart.CASES, "writes bytecode", "import sys\nassert not sys.dont_write_bytecode")
+    probe = "import sys\nassert not sys.dont_write_bytecode"
+    monkeypatch.setitem(coldstart.CASES, "writes bytecode", probe)
     results = coldstart.run(["writes bytecode"], runs=2)
     assert len(results["writes bytecode"].seconds) == 2  # the untimed first run left out

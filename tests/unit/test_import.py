@@ -97,14 +97,16 @@ def test_every_public_name_resolves_and_is_listed() -> None:
 
 
 FRESH_LAZY_IMPORTS = """
+import sys
 import bareasgi
 import bareasgi.request
-assert "bareasgi.cors" not in __import__("sys").modules
-from bareasgi import cookies, cors_middleware, set_cookie, static_files
+from bareasgi import cookies, cors_middleware
+assert "bareasgi.cors" in sys.modules and "bareasgi.static" not in sys.modules
 import bareasgi.cookies
+import bareasgi.cors
 from bareasgi import *
 assert cookies is bareasgi.cookies is bareasgi.request.cookies
-assert cors_middleware is __import__("bareasgi.cors").cors.cors_middleware
+assert cors_middleware is bareasgi.cors.cors_middleware
 print("ok")
 """
 
