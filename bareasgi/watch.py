@@ -14,136 +14,28 @@ allows:
   anyio cancel scope;
 - on any other backend (trio), an anyio task group.
 
-Each is used as ``async with watching(watcher):`` around the iteration. Leaving the
-block stops the watcher; a watcher that ends first (the client left) cancels the
-block, and the cancellation ends there.
+The asyncio ones are in :mod:`bareasgi.watch_asyncio`, imported with the first stream
+served on asyncio: an application only built (by a command, say) does not pay for
+importing asyncio. Each is used as ``async with watching(watcher):`` around the
+iteration. Leaving the block stops the watcher; a watcher that ends first (the client
+left) cancels the block, and the cancellation ends there.
 """
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Coroutine
 from types import TracebackType
-from typing import Any, final
+from typing import TYPE_CHECKING, Any, final
 
 import anyio
 from anyio.abc import TaskGroup
-from typing_extensions import TypeAlias
 
-try:
-    from sniffio import current_async_library
-except ImportError:  # trio needs sniffio: without it, only asyncio can be running
-
-    def current_async_library() -> str:
-        return "asyncio"
-
+if TYPE_CHECKING:
+    from .watch_asyncio import AsyncioWatch
 
 Watcher = Coroutine[Any, Any, None]
 """The watcher: a coroutine that returns when the client has gone."""
-
-
-@final
-class _TaskWatch:
-    """The watcher as an asyncio task, cancelling an anyio scope in the host task."""
-
-    __slots__ = ("_error", "_scope", "_started", "_task", "_watcher")
-
-    def __init__(self, watcher: Watcher) -> None:
-        self._watcher = watcher
-        self._scope = anyio.CancelScope()
-        self._error: Exception | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._started = False
-
-    async def __aenter__(self) -> None:
-        self._scope.__enter__()
-        self._task = asyncio.get_running_loop().create_task(self._run())
-
-    async def _run(self) -> None:
-        self._started = True
-        try:
-            await self._watcher
-        except asyncio.CancelledError:
-            return  # stopped by __aexit__: the response is over
-        except Exception as error:  # the server's receive failed: ends the response too
-            self._error = error
-        self._scope.cancel()
-
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> bool:
-        suppress = self._scope.__exit__(kind, error, traceback)
-        if self._task is not None:
-            self._task.cancel()  # a no-op if it has ended; else it ends at its next step
-        if not self._started:
-            self._watcher.close()  # the body was sent before the watcher's first step
-        if self._error is not None:
-            raise self._error
-        return suppress
-
-
-if sys.version_info >= (3, 11):  # Task.uncancel() and Task.cancelling()
-
-    @final
-    class _CountedWatch:
-        """The watcher as an asyncio task, cancelling the host task (Python 3.11 and later)."""
-
-        __slots__ = ("_cancelled", "_error", "_host", "_over", "_started", "_task", "_watcher")
-
-        def __init__(self, watcher: Watcher) -> None:
-            self._watcher = watcher
-            self._host: asyncio.Task[Any] | None = None
-            self._task: asyncio.Task[None] | None = None
-            self._error: Exception | None = None
-            self._started = False
-            self._cancelled = False  # the watcher cancelled the host
-            self._over = False  # the block has been left: the host is not to be cancelled
-
-        async def __aenter__(self) -> None:
-            self._host = asyncio.current_task()
-            self._task = asyncio.get_running_loop().create_task(self._run())
-
-        async def _run(self) -> None:
-            self._started = True
-            try:
-                await self._watcher
-            except asyncio.CancelledError:
-                return  # stopped by __aexit__: the response is over
-            except Exception as error:  # the server's receive failed: ends the response too
-                self._error = error
-            # This task runs only while the host waits, and the host waits only inside
-            # the block: the cancellation reaches it there, at the await it waits in.
-            if not self._over and self._host is not None:
-                self._cancelled = True
-                self._host.cancel()
-
-        async def __aexit__(
-            self,
-            kind: type[BaseException] | None,
-            error: BaseException | None,
-            traceback: TracebackType | None,
-        ) -> bool:
-            self._over = True
-            if self._task is not None:
-                self._task.cancel()  # a no-op if it has ended; else it ends at its next step
-            if not self._started:
-                self._watcher.close()  # the body was sent before the watcher's first step
-            # The cancellation the watcher asked for is taken back: the block's
-            # CancelledError ends here, unless somebody else cancelled the host too.
-            suppress = (
-                self._cancelled
-                and self._host is not None
-                and self._host.uncancel() == 0
-                and kind is not None
-                and issubclass(kind, asyncio.CancelledError)
-            )
-            if self._error is not None:
-                raise self._error
-            return suppress
 
 
 @final
@@ -174,14 +66,25 @@ class _GroupWatch:
         return await self._group.__aexit__(kind, error, traceback)
 
 
-if sys.version_info >= (3, 11):
-    _AsyncioWatch: TypeAlias = _CountedWatch
-else:
-    _AsyncioWatch: TypeAlias = _TaskWatch
-
-
-def watching(watcher: Watcher) -> _AsyncioWatch | _GroupWatch:
+def watching(watcher: Watcher) -> AsyncioWatch | _GroupWatch:
     """Run ``watcher`` beside the ``async with`` block, cancelling the block when it returns."""
-    if current_async_library() == "asyncio":
-        return _AsyncioWatch(watcher)
+    asyncio = sys.modules.get("asyncio")  # a running asyncio loop means it is imported
+    if asyncio is not None:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass  # asyncio is imported, but another backend (trio) is running
+        else:
+            return (_asyncio_watch or _import_asyncio_watch())(watcher)
     return _GroupWatch(watcher)
+
+
+_asyncio_watch: type[AsyncioWatch] | None = None
+
+
+def _import_asyncio_watch() -> type[AsyncioWatch]:
+    global _asyncio_watch
+    from .watch_asyncio import AsyncioWatch
+
+    _asyncio_watch = AsyncioWatch
+    return AsyncioWatch

@@ -68,7 +68,7 @@ async def hello(scope, info, matches, content):
 app = Application()
 app.http_router.add({"GET"}, "/", hello)
 app.http_router.add({"GET"}, "/user/<id:int>", hello)
-print(" ".join(sorted(name for name in sys.modules if name.startswith("bareasgi."))))
+print(" ".join(sorted(name for name in sys.modules if name.startswith(("bareasgi.", "asyncio")))))
 """
 
 
@@ -80,6 +80,9 @@ def test_a_minimal_application_starts_without_the_optional_parts() -> None:
     assert "bareasgi.application" in imported  # the probe saw bareasgi's modules
     assert imported.isdisjoint(LAZY_NAMES.values())
     assert "bareasgi.validation" not in imported  # what the request helpers bring
+    # asyncio is imported by the server that runs the application, not by bareasgi:
+    # its watchers of streamed responses come with the first one.
+    assert "asyncio" not in imported and "bareasgi.watch_asyncio" not in imported
 
 
 def test_every_lazy_name_is_the_object_its_module_defines() -> None:
