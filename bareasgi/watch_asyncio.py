@@ -64,13 +64,23 @@ if sys.version_info >= (3, 11):  # Task.uncancel() and Task.cancelling()
 
     @final
     class _CountedWatch:
-        """The watcher as an asyncio task, cancelling the host task (Python 3.11 and later)."""
+        """The watcher as an asyncio task, cancelling the host task (Python 3.11 and later).
 
-        __slots__ = ("_cancelled", "_error", "_host", "_over", "_started", "_task", "_watcher")
+        The task is made only once the host first waits, at the loop's next turn: a
+        body sent whole without waiting (its chunks ready, the client reading) leaves
+        the block before then, having cost a callback rather than a task.
+        """
+
+        __slots__ = (
+            "_cancelled", "_error", "_host", "_loop", "_over", "_pending", "_started",
+            "_task", "_watcher",
+        )  # fmt: skip
 
         def __init__(self, watcher: Watcher) -> None:
             self._watcher = watcher
             self._host: asyncio.Task[Any] | None = None
+            self._loop: asyncio.AbstractEventLoop | None = None
+            self._pending: asyncio.Handle | None = None  # the call that makes the task
             self._task: asyncio.Task[None] | None = None
             self._error: Exception | None = None
             self._started = False
@@ -79,7 +89,13 @@ if sys.version_info >= (3, 11):  # Task.uncancel() and Task.cancelling()
 
         async def __aenter__(self) -> None:
             self._host = asyncio.current_task()
-            self._task = asyncio.get_running_loop().create_task(self._run())
+            self._loop = asyncio.get_running_loop()
+            self._pending = self._loop.call_soon(self._begin)
+
+        def _begin(self) -> None:
+            """The host waits (the loop has taken a turn): the watcher starts."""
+            if self._loop is not None:
+                self._task = self._loop.create_task(self._run())
 
         async def _run(self) -> None:
             self._started = True
@@ -104,6 +120,8 @@ if sys.version_info >= (3, 11):  # Task.uncancel() and Task.cancelling()
             self._over = True
             if self._task is not None:
                 self._task.cancel()  # a no-op if it has ended; else it ends at its next step
+            elif self._pending is not None:
+                self._pending.cancel()  # the host never waited: no task was made
             if not self._started:
                 self._watcher.close()  # the body was sent before the watcher's first step
             # The cancellation the watcher asked for is taken back: the block's

@@ -78,6 +78,21 @@ def route_path(i: int, user_id: int = 42) -> str:
 
 # --- raw ASGI ---------------------------------------------------------------------------
 
+# The bodies of the stream scenarios, made by async generators (a handler's body is an
+# async iterable): every peer steps the same ones, raw ASGI too, sending each chunk as
+# it comes.
+
+
+async def _chunks() -> AsyncIterator[bytes]:
+    for _ in range(STREAM_CHUNKS):
+        yield CHUNK
+
+
+async def _kib_chunks() -> AsyncIterator[bytes]:
+    for _ in range(STREAM_CHUNKS):
+        yield KIB_CHUNK
+
+
 _TEXT_HEADERS = [(b"content-type", b"text/plain"), (b"content-length", b"13")]
 _NOT_FOUND_HEADERS = [(b"content-type", b"text/plain"), (b"content-length", b"9")]
 
@@ -137,20 +152,20 @@ async def _raw_form(scope: Any, receive: Any, send: Any) -> None:
     await _raw_json(send, {"name": form["name"][0], "tags": form["tag"]})
 
 
-async def _raw_stream(scope: Any, receive: Any, send: Any) -> None:
+async def _raw_send_stream(send: Any, chunks: AsyncIterator[bytes]) -> None:
     headers = [(b"content-type", b"application/octet-stream")]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
-    for _ in range(STREAM_CHUNKS):
-        await send({"type": "http.response.body", "body": CHUNK, "more_body": True})
+    async for chunk in chunks:
+        await send({"type": "http.response.body", "body": chunk, "more_body": True})
     await send({"type": "http.response.body", "body": b""})
+
+
+async def _raw_stream(scope: Any, receive: Any, send: Any) -> None:
+    await _raw_send_stream(send, _chunks())
 
 
 async def _raw_stream_kib(scope: Any, receive: Any, send: Any) -> None:
-    headers = [(b"content-type", b"application/octet-stream")]
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
-    for _ in range(STREAM_CHUNKS):
-        await send({"type": "http.response.body", "body": KIB_CHUNK, "more_body": True})
-    await send({"type": "http.response.body", "body": b""})
+    await _raw_send_stream(send, _kib_chunks())
 
 
 async def _raw_upload(scope: Any, receive: Any, send: Any) -> None:
@@ -276,18 +291,8 @@ async def _echo(scope: HttpScope, info: Info, matches: RouteMatches, content: Co
     return bytes_response(200, None, await bytes_reader(content))
 
 
-async def _chunks() -> AsyncIterator[bytes]:
-    for _ in range(STREAM_CHUNKS):
-        yield CHUNK
-
-
 async def _stream(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
     return 200, [(b"content-type", b"application/octet-stream")], _chunks()
-
-
-async def _kib_chunks() -> AsyncIterator[bytes]:
-    for _ in range(STREAM_CHUNKS):
-        yield KIB_CHUNK
 
 
 async def _stream_kib(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
