@@ -8,6 +8,8 @@ documentation would have them:
 - ``POST /echo``: the request body back;
 - ``GET /stream``: :data:`STREAM_CHUNKS` chunks of :data:`CHUNK`, each its own message;
 - ``GET /stream-kib``: as many chunks of :data:`KIB_CHUNK` (1 KiB);
+- ``GET /stream-one``: one chunk of :data:`KIB_CHUNK`, streamed (what a stream costs
+  beyond its chunks);
 - ``POST /upload``: the number of bytes in the request body, read chunk by chunk;
 - ``/ws``: a WebSocket answering each text message with the same text;
 - ``GET /search?q=...&tag=...``, ``POST /json`` and ``POST /form`` (urlencoded):
@@ -93,6 +95,10 @@ async def _kib_chunks() -> AsyncIterator[bytes]:
         yield KIB_CHUNK
 
 
+async def _one_chunk() -> AsyncIterator[bytes]:
+    yield KIB_CHUNK
+
+
 _TEXT_HEADERS = [(b"content-type", b"text/plain"), (b"content-length", b"13")]
 _NOT_FOUND_HEADERS = [(b"content-type", b"text/plain"), (b"content-length", b"9")]
 
@@ -168,6 +174,10 @@ async def _raw_stream_kib(scope: Any, receive: Any, send: Any) -> None:
     await _raw_send_stream(send, _kib_chunks())
 
 
+async def _raw_stream_one(scope: Any, receive: Any, send: Any) -> None:
+    await _raw_send_stream(send, _one_chunk())
+
+
 async def _raw_upload(scope: Any, receive: Any, send: Any) -> None:
     size = 0
     more = True
@@ -238,6 +248,7 @@ def raw_app(routes: int = 0, middlewares: int = 0) -> AsgiApp:
         ("POST", "/echo"): _raw_echo,
         ("GET", "/stream"): _raw_stream,
         ("GET", "/stream-kib"): _raw_stream_kib,
+        ("GET", "/stream-one"): _raw_stream_one,
         ("POST", "/upload"): _raw_upload,
         ("GET", "/search"): _raw_search,
         ("POST", "/json"): _raw_json_body,
@@ -299,6 +310,10 @@ async def _stream_kib(scope: HttpScope, info: Info, matches: RouteMatches, conte
     return 200, [(b"content-type", b"application/octet-stream")], _kib_chunks()
 
 
+async def _stream_one(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+    return 200, [(b"content-type", b"application/octet-stream")], _one_chunk()
+
+
 async def _upload(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
     size = 0
     async for chunk in content:
@@ -355,6 +370,7 @@ def bareasgi_app(routes: int = 0, middlewares: int = 0) -> AsgiApp:
     app.http_router.add({"POST"}, "/echo", _echo)
     app.http_router.add({"GET"}, "/stream", _stream)
     app.http_router.add({"GET"}, "/stream-kib", _stream_kib)
+    app.http_router.add({"GET"}, "/stream-one", _stream_one)
     app.http_router.add({"POST"}, "/upload", _upload)
     app.http_router.add({"GET"}, "/search", _search)
     app.http_router.add({"POST"}, "/json", _json_body)
@@ -394,6 +410,9 @@ def starlette_app(routes: int = 0, middlewares: int = 0) -> AsgiApp:
     async def stream_kib(request: Request) -> Response:
         return StreamingResponse(_kib_chunks(), media_type="application/octet-stream")
 
+    async def stream_one(request: Request) -> Response:
+        return StreamingResponse(_one_chunk(), media_type="application/octet-stream")
+
     async def upload(request: Request) -> Response:
         size = 0
         async for chunk in request.stream():
@@ -422,6 +441,7 @@ def starlette_app(routes: int = 0, middlewares: int = 0) -> AsgiApp:
         Route("/echo", echo, methods=["POST"]),
         Route("/stream", stream),
         Route("/stream-kib", stream_kib),
+        Route("/stream-one", stream_one),
         Route("/upload", upload, methods=["POST"]),
         Route("/search", search),
         Route("/json", json_body, methods=["POST"]),

@@ -30,6 +30,9 @@ from .scenarios import (
 
 IN_PROCESS_LIMIT = 2.0
 IN_PROCESS_TIGHT_LIMIT = 1.5
+STREAM_FIXED_LIMIT_US = 10.0
+"""What a streamed response may cost beyond raw ASGI streaming the same body, in µs."""
+STREAM_FIXED_SCENARIO = "stream 1 x 1 KiB"
 ROUTE_GROWTH_LIMIT = 1.5
 BUILD_SECONDS_LIMIT = 1.0
 SERVER_FLOOR = 0.9
@@ -210,6 +213,12 @@ def _inprocess_verdicts(results: inprocess.Results) -> list[Verdict]:
             ratio = ratios(bare[name].seconds, results.cases[(name, "raw")].seconds)
             target = f"in-process {name} ≤ {limit:g}× raw"
             found.append(Verdict(target, f"{ratio:.2f}×", ratio <= limit))
+    if STREAM_FIXED_SCENARIO in bare:
+        # One chunk: what bareasgi adds to streaming it is the fixed cost of a stream.
+        raw = results.cases[(STREAM_FIXED_SCENARIO, "raw")].seconds
+        extra = statistics.median(b - r for b, r in zip(bare[STREAM_FIXED_SCENARIO].seconds, raw))
+        target = f"in-process stream fixed cost (bareasgi - raw, one chunk) ≤ {STREAM_FIXED_LIMIT_US:g} µs"
+        found.append(Verdict(target, f"{extra * 1e6:.2f} µs", extra * 1e6 <= STREAM_FIXED_LIMIT_US))
     if "starlette" in results.peers:
         for name in VERSUS_STARLETTE:
             if name in bare:

@@ -135,6 +135,14 @@ SCENARIOS: tuple[Scenario, ...] = (
         expected_messages=STREAM_CHUNKS,
     ),
     Scenario(
+        "stream 1 x 1 KiB",
+        "GET",
+        "/stream-one",
+        expected_body=KIB_CHUNK,
+        expected_messages=1,
+        server=False,
+    ),
+    Scenario(
         "middleware x3",
         "GET",
         "/plaintext",
