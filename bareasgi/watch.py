@@ -5,16 +5,14 @@ while the body is iterated; when the client has gone it cancels the iteration. T
 task is the fixed cost of every streamed response, so it is as cheap as the event loop
 allows:
 
-- on asyncio (Python 3.11 and later), a plain task that cancels the host task, as
-  ``asyncio.timeout()`` does: the cancellation is counted (``Task.cancelling()``), so
-  the block ends it only when it is the block's own, and passes on any other (the
-  server shutting down) as it came. An anyio cancel scope would cost several times
-  the task itself;
-- on Python 3.10's asyncio, which cannot count cancellations, the same task beside an
-  anyio cancel scope;
+- on asyncio, a plain task beside an anyio cancel scope (an anyio task group costs
+  several times as much). The scope, rather than a ``Task.cancel()`` of the host
+  task, ends the block, so the body's own cancel scopes keep their meaning: a
+  shielded one (a cleanup that must finish) is not interrupted, and a body that
+  catches the cancellation is cancelled again at its next wait, as on trio;
 - on any other backend (trio), an anyio task group.
 
-The asyncio ones are in :mod:`bareasgi.watch_asyncio`, imported with the first stream
+The asyncio one is in :mod:`bareasgi.watch_asyncio`, imported with the first stream
 served on asyncio: an application only built (by a command, say) does not pay for
 importing asyncio. Each is used as ``async with watching(watcher):`` around the
 iteration. Leaving the block stops the watcher; a watcher that ends first (the client

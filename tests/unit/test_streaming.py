@@ -296,9 +296,9 @@ async def test_a_body_falling_far_behind_the_upload_is_dropped_not_held() -> Non
     assert exchange.received == len(inputs) + 1  # every message read, then the disconnect
 
 
-# On asyncio the watcher ends the stream by cancelling the task that serves it, and
-# takes that cancellation back: the task must come out of it as it went in, and a
-# cancellation of the server's own must still reach the server.
+# On asyncio the watcher ends the stream by cancelling a scope in the task that serves
+# it: the task must come out of it as it went in, and a cancellation of the server's
+# own must still reach the server.
 asyncio_only = pytest.mark.parametrize("anyio_backend", ["asyncio"])
 
 
@@ -318,7 +318,7 @@ async def test_the_serving_task_is_left_uncancelled_when_the_client_leaves() -> 
     )
     task = asyncio.current_task()
     assert task is not None
-    if sys.version_info >= (3, 11):  # counted cancellations; 3.10 uses an anyio cancel scope
+    if sys.version_info >= (3, 11):  # Task.cancelling(): the scope's requests taken back
         assert task.cancelling() == 0
     await asyncio.sleep(0.01)  # no cancellation left pending for the task's next await
     assert finalised == ["closed"]
@@ -361,3 +361,106 @@ async def test_a_cancellation_of_the_servers_own_reaches_the_server(client_leave
         await serving
     assert serving.cancelled()
     assert finalised == ["closed"]
+
+
+# The client leaving ends the body as a cancel scope would, on every backend: what the
+# body does with cancel scopes of its own keeps its meaning.
+
+
+async def test_a_shielded_step_of_the_body_finishes_when_the_client_leaves_during_it() -> None:
+    steps: list[str] = []
+
+    async def events() -> AsyncIterator[bytes]:
+        try:
+            yield b"data: one\n\n"
+            with anyio.CancelScope(shield=True):  # say, a write that must not be cut short
+                await anyio.sleep(0.05)
+                steps.append("shielded step done")
+            await anyio.sleep_forever()
+            yield b"never"
+        finally:
+            steps.append("closed")
+
+    async def sse(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [], events()
+
+    app = Application()
+    app.http_router.add({"GET"}, "/events", sse)
+    exchange = await call(
+        app, http_scope("GET", "/events"), request_messages(b""), disconnect_after_sends=2
+    )
+    assert steps == ["shielded step done", "closed"]
+    assert exchange.outcome == "returned" and not exchange.completed
+
+
+async def test_a_body_that_catches_the_cancellation_is_cancelled_again_at_its_next_wait() -> None:
+    steps: list[str] = []
+    cancelled = anyio.get_cancelled_exc_class()
+
+    async def events() -> AsyncIterator[bytes]:
+        yield b"data: one\n\n"
+        try:
+            await anyio.sleep_forever()
+        except cancelled:
+            steps.append("caught")  # and carries on, as it should not
+        try:
+            await anyio.sleep(5)
+            steps.append("slept on after the client left")
+        except cancelled:
+            steps.append("cancelled again")
+            raise
+        yield b"never"
+
+    async def sse(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [], events()
+
+    app = Application()
+    app.http_router.add({"GET"}, "/events", sse)
+    with anyio.fail_after(2):
+        exchange = await call(
+            app, http_scope("GET", "/events"), request_messages(b""), disconnect_after_sends=2
+        )
+    assert steps == ["caught", "cancelled again"]
+    assert exchange.outcome == "returned" and not exchange.completed
+
+
+@asyncio_only
+@pytest.mark.xfail(
+    sys.version_info < (3, 11),
+    reason="Python 3.10 cannot count cancellations: the server's, landing in the turn "
+    "the scope's own does, is folded into it and ended with it",
+    strict=True,
+)
+async def test_a_cancellation_of_the_servers_own_in_the_turn_the_client_leaves_reaches_it() -> None:
+    import asyncio
+
+    streaming = asyncio.Event()
+    gone = asyncio.Event()
+
+    async def events() -> AsyncIterator[bytes]:
+        yield b"data: one\n\n"
+        streaming.set()
+        await anyio.sleep_forever()
+        yield b"never"
+
+    async def sse(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [], events()
+
+    async def receive() -> Message:
+        await gone.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        pass
+
+    app = Application()
+    app.http_router.add({"GET"}, "/events", sse)
+    serving = asyncio.create_task(app(http_scope("GET", "/events"), receive, send))
+    await streaming.wait()
+    gone.set()
+    await asyncio.sleep(0)  # the watcher has seen the client leave and cancelled the scope
+    assert not serving.done()
+    serving.cancel()  # and the server shuts down in the same turn
+    with pytest.raises(asyncio.CancelledError):
+        await serving
+    assert serving.cancelled()
