@@ -44,9 +44,11 @@ HTTP_ERRORS = (HttpError, urllib.error.HTTPError)
 _UNSAFE_IN_HEADER = re.compile(rb"[\r\n\0]").search
 
 # Header pairs found safe: most responses send the same few (a content-type, a
-# content-length), and one set lookup per response costs a fraction of a search
-# through them. Only short pairs are kept, and the set is emptied when full, so it
-# holds a bounded few hundred KiB whatever values the handlers make.
+# content-length), and one set lookup per pair costs a fraction of a search of it.
+# Only short pairs are kept, and the set is emptied when full, so it holds a bounded
+# few hundred KiB whatever values the handlers make. A pair is passed by the lookup
+# only if it is a tuple itself: a namedtuple equals the tuple remembered, and is
+# refused as it would be the first time.
 _CHECKED: set[Header] = set()
 _CHECKED_MAX = 4096
 _CHECKED_LENGTH = 256
@@ -58,17 +60,24 @@ def check_headers(headers: Headers) -> None:
     Such a header, built say from the decoded path, would let a lax server split the
     response in two; a strict one drops the connection without a response. Either way
     it is the handler's mistake, answered as one: a logged 500. ``TypeError`` for a
-    header that is not a pair of ``bytes``. Pairs already found safe are passed by
-    one set lookup; only the others are searched.
+    header that is not a tuple of two ``bytes``. Pairs already found safe are passed
+    by a set lookup; only the others are searched.
     """
     try:
-        if _CHECKED.issuperset(headers):
+        for header in headers:
+            if type(header) is not tuple or header not in _CHECKED:
+                break
+        else:
             return
     except TypeError:
-        pass  # something unhashable, so not a pair of bytes: found below
+        pass  # a pair holding something unhashable, so not bytes: found below
     for header in headers:
         found: object = header  # checked as any object: handlers are not always typed
-        if type(found) is not tuple or len(found) != 2 or not all(type(p) is bytes for p in found):
+        if (
+            type(found) is not tuple
+            or len(found) != 2
+            or not all(isinstance(p, bytes) for p in found)
+        ):
             raise TypeError(f"a response header must be a (bytes, bytes) pair, not {found!r:.100}")
         name, value = header
         if _UNSAFE_IN_HEADER(name + value) is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import urllib.error
+from typing import NamedTuple
 
 import pytest
 
@@ -127,3 +128,30 @@ def test_the_safe_headers_remembered_are_bounded_whatever_the_handlers_make() ->
     for index in range(3 * http._CHECKED_MAX):
         http.check_headers([(b"x-request-id", str(index).encode())])
         assert len(http._CHECKED) <= http._CHECKED_MAX
+
+
+class _Header(NamedTuple):
+    name: bytes
+    value: bytes
+
+
+async def test_a_namedtuple_header_equal_to_a_pair_found_safe_is_still_refused(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The remembered pair (b"content-type", b"text/plain") equals the namedtuple and
+    # hashes alike: the answer must not depend on what an earlier response sent.
+    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        if scope["path"] == "/plain":
+            return 200, [(b"content-type", b"text/plain")], None
+        return 200, [_Header(b"content-type", b"text/plain")], None
+
+    app = Application()
+    app.http_router.add({"GET"}, "/plain", handler)
+    app.http_router.add({"GET"}, "/named", handler)
+    statuses = [(await call(app, http_scope("GET", path))).status for path in ["/named", "/plain", "/named"]]
+    assert statuses == [500, 200, 500]
+    records = errors(caplog)
+    assert len(records) == 2
+    assert all(
+        r.exc_info is not None and "(bytes, bytes) pair" in str(r.exc_info[1]) for r in records
+    )
