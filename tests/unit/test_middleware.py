@@ -387,3 +387,74 @@ async def test_a_middleware_adding_to_a_405_adds_once_per_response() -> None:
         exchange = await call(app, http_scope("DELETE", "/"))
         assert exchange.status == 405
         assert [value for name, value in exchange.start["headers"] if name == b"x-stamp"] == [b"1"]
+
+
+# The outermost middleware is called by the application itself, without a link of its
+# own around it: what it raises or answers must come out as from any other link.
+
+
+async def _raising_http_error(
+    scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+) -> HttpResponse:
+    raise HttpError(401, "Sign in first", [(b"www-authenticate", b"Bearer")])
+
+
+async def _raising_urllib_error(
+    scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+) -> HttpResponse:
+    raise urllib.error.HTTPError("/", 402, "Pay first", email.message.Message(), None)
+
+
+async def _answering_a_bare_status(
+    scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+) -> HttpResponse:
+    await handler(scope, info, matches, content)
+    return 202
+
+
+async def _answering_a_one_tuple(
+    scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+) -> HttpResponse:
+    await handler(scope, info, matches, content)
+    return (202,)
+
+
+async def _answering_a_two_tuple(
+    scope: HttpScope, info: Info, matches: RouteMatches, content: Content, handler: HttpChainCallback
+) -> HttpResponse:
+    status, headers, _, _ = await handler(scope, info, matches, content)
+    return status, [*headers, (b"x-outer", b"yes")]
+
+
+@pytest.mark.parametrize("inner", [False, True], ids=["alone", "around-another"])
+@pytest.mark.parametrize(
+    ("outermost", "status", "headers", "body"),
+    [
+        (_raising_http_error, 401, [(b"www-authenticate", b"Bearer")], b"Sign in first"),
+        (_raising_urllib_error, 402, [], b"Pay first"),
+        (_answering_a_bare_status, 202, [], b""),
+        (_answering_a_one_tuple, 202, [], b""),
+        (_answering_a_two_tuple, 200, [(b"content-type", b"text/plain"), (b"x-outer", b"yes")], b""),
+    ],
+    ids=["http-error", "urllib-error", "int", "1-tuple", "2-tuple"],
+)
+async def test_the_outermost_middleware_answers_in_any_form_as_an_inner_one_would(
+    outermost: HttpMiddlewareCallback,
+    status: int,
+    headers: list[tuple[bytes, bytes]],
+    body: bytes,
+    inner: bool,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    trail: list[str] = []
+    app = Application(middlewares=[outermost, *([tagging("inner", trail)] if inner else [])])
+    app.http_router.add({"GET"}, "/", hello)
+    for _ in range(2):  # composed, then the kept chain
+        exchange = await call(app, http_scope())
+        assert (exchange.status, exchange.body) == (status, body)
+        sent = [h for h in exchange.start["headers"] if h[0] not in (b"content-length", b"x-trail")]
+        expected = headers
+        if body and not any(name == b"content-type" for name, _ in headers):
+            expected = [*headers, (b"content-type", b"text/plain; charset=utf-8")]
+        assert sent == expected
+    assert [r for r in caplog.records if r.name == "bareasgi"] == []

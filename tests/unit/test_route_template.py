@@ -9,6 +9,7 @@ import pytest
 from bareasgi import (
     Application,
     Content,
+    HttpTreeRouter,
     HttpChainCallback,
     HttpRequestCallback,
     HttpResponse,
@@ -19,6 +20,8 @@ from bareasgi import (
     WebSocketScope,
     text_response,
 )
+
+from bareasgi.routing import TrailingSlash
 
 from .peer import call, http_scope, websocket_scope
 
@@ -135,3 +138,41 @@ async def test_a_router_of_its_own_still_routes_without_a_template() -> None:
     exchange = await call(app, scope)
     assert (exchange.status, exchange.body) == (200, b"(none)")
     assert (await call(app, http_scope("GET", "/other"))).status == 404
+
+
+@pytest.mark.parametrize(
+    ("trailing_slash", "method", "path", "status", "template", "location"),
+    [
+        ("strict", "GET", "/about", 200, "/about", None),
+        ("strict", "HEAD", "/about", 200, "/about", None),
+        ("strict", "GET", "/about/", 404, None, None),
+        ("strict", "POST", "/about", 405, None, None),
+        ("lenient", "GET", "/about/", 200, "/about", None),
+        ("lenient", "HEAD", "/docs", 200, "/docs", None),
+        ("redirect", "GET", "/about/", 308, None, b"/about"),
+        ("redirect", "HEAD", "/docs", 308, None, b"/docs/"),
+        ("redirect", "HEAD", "/docs/", 200, "/docs/", None),
+    ],
+)
+async def test_a_route_without_variables_added_after_the_application_is_found_as_the_router_would(
+    trailing_slash: TrailingSlash,
+    method: str,
+    path: str,
+    status: int,
+    template: str | None,
+    location: bytes | None,
+) -> None:
+    # Such routes are looked up by the application in the router's own table: that
+    # table is live, and every answer the router would make for the path is kept.
+    router: HttpTreeRouter[Info] = HttpTreeRouter(trailing_slash=trailing_slash)
+    app = Application(http_router=router)
+    await call(app, http_scope("GET", "/about"))  # before the routes exist
+    app.http_router.add({"GET"}, "/about", answer)
+    app.http_router.add({"GET"}, "/docs/", answer)
+    scope = http_scope(method, path)
+    exchange = await call(app, scope)
+    assert exchange.status == status
+    assert scope.get("route_template") == template
+    assert exchange.headers.get(b"location") == location
+    if method == "GET" and template is not None:
+        assert exchange.body == template.encode()
