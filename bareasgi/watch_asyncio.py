@@ -31,7 +31,7 @@ class AsyncioWatch:
 
     def __init__(self, watcher: Watcher) -> None:
         self._watcher = watcher
-        self._scope = anyio.CancelScope()
+        self._scope = (_scope_class or _find_scope_class())()
         self._error: Exception | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: asyncio.Handle | None = None  # the call that makes the task
@@ -74,3 +74,15 @@ class AsyncioWatch:
         if self._error is not None:
             raise self._error
         return suppress
+
+
+# The event loop's own cancel scope class, called directly: ``anyio.CancelScope()``
+# asks which event loop runs on every call, which costs as much as entering the scope.
+# Found from the first scope made, on the loop that runs this module's watchers.
+_scope_class: type[anyio.CancelScope] | None = None
+
+
+def _find_scope_class() -> type[anyio.CancelScope]:
+    global _scope_class
+    _scope_class = type(anyio.CancelScope())
+    return _scope_class
