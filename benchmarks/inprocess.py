@@ -176,6 +176,14 @@ class Case:
         return (time.perf_counter() - start) / number / self.per_call
 
 
+def new_case(peer: str, scenario: Scenario, app: AsgiApp | None = None) -> Case:
+    """A case of ``scenario`` on ``peer``: its own application unless ``app`` is given."""
+    exchange = Exchange(messages_of(scenario))
+    if app is None:
+        app = PEERS[peer](*scenario.app_key)
+    return Case(peer, scenario, app, scope_of(scenario), exchange)
+
+
 class CheckFailed(AssertionError):
     """A peer answered a scenario wrongly."""
 
@@ -289,8 +297,7 @@ async def _run(
     cases: dict[tuple[str, str], Case] = {}
     for scenario in scenarios:
         for peer in peers:
-            exchange = Exchange(messages_of(scenario))
-            case = Case(peer, scenario, apps[(peer, scenario.app_key)], scope_of(scenario), exchange)
+            case = new_case(peer, scenario, apps[(peer, scenario.app_key)])
             await check(case)
             cases[(scenario.name, peer)] = case
     progress(f"checked {len(cases)} responses; calibrating")

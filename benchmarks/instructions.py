@@ -50,13 +50,7 @@ def _calls_for(scenario: Scenario, calls: int) -> int:
 async def _child(peer: str, scenarios: Sequence[Scenario], calls: int) -> None:
     cases = []
     for scenario in scenarios:
-        case = inprocess.Case(
-            peer,
-            scenario,
-            PEERS[peer](*scenario.app_key),
-            inprocess.scope_of(scenario),
-            inprocess.Exchange(inprocess.messages_of(scenario)),
-        )
+        case = inprocess.new_case(peer, scenario)
         await inprocess.check(case)
         cases.append(case)
     for case in cases:

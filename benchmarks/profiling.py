@@ -19,13 +19,7 @@ from .scenarios import SCENARIOS, Scenario
 
 
 async def profile(peer: str, scenario: Scenario, calls: int, lines: int) -> None:
-    case = inprocess.Case(
-        peer,
-        scenario,
-        PEERS[peer](*scenario.app_key),
-        inprocess.scope_of(scenario),
-        inprocess.Exchange(inprocess.messages_of(scenario)),
-    )
+    case = inprocess.new_case(peer, scenario)
     await inprocess.check(case)
     await case.batch(max(1, calls // 10))
     profiler = cProfile.Profile()
