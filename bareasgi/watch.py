@@ -69,11 +69,11 @@ def watching(watcher: Watcher) -> AsyncioWatch | _GroupWatch:
     asyncio = sys.modules.get("asyncio")  # a running asyncio loop means it is imported
     if asyncio is not None:
         try:
-            asyncio.get_running_loop()
+            loop = asyncio.get_running_loop()
         except RuntimeError:
             pass  # asyncio is imported, but another backend (trio) is running
         else:
-            return (_asyncio_watch or _import_asyncio_watch())(watcher)
+            return (_asyncio_watch or _import_asyncio_watch())(watcher, loop)
     return _GroupWatch(watcher)
 
 

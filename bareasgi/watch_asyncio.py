@@ -29,24 +29,22 @@ class AsyncioWatch:
 
     __slots__ = ("_error", "_loop", "_pending", "_scope", "_started", "_task", "_watcher")
 
-    def __init__(self, watcher: Watcher) -> None:
+    def __init__(self, watcher: Watcher, loop: asyncio.AbstractEventLoop) -> None:
         self._watcher = watcher
+        self._loop = loop  # the running loop, found by watching()
         self._scope = (_scope_class or _find_scope_class())()
         self._error: Exception | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: asyncio.Handle | None = None  # the call that makes the task
         self._task: asyncio.Task[None] | None = None
         self._started = False
 
     async def __aenter__(self) -> None:
         self._scope.__enter__()
-        self._loop = asyncio.get_running_loop()
         self._pending = self._loop.call_soon(self._begin)
 
     def _begin(self) -> None:
         """The host waits (the loop has taken a turn): the watcher starts."""
-        if self._loop is not None:
-            self._task = self._loop.create_task(self._run())
+        self._task = self._loop.create_task(self._run())
 
     async def _run(self) -> None:
         self._started = True

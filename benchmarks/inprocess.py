@@ -163,17 +163,21 @@ class Case:
 
     async def batch(self, number: int) -> float:
         """Seconds per call (per message) over ``number`` calls."""
-        app, scope, exchange = self.app, self.scope, self.exchange
-        receive, send = exchange.receive, exchange.send
-        start = time.perf_counter()
-        for _ in range(number):
-            exchange.index = 0
-            exchange.complete = False
-            await app(scope, receive, send)
-        # Tasks the calls left to the loop (a stream's watcher, cancelled when the body
-        # ended) take their last step at its next turn: it is part of the calls' cost.
-        await asyncio.sleep(0)
-        return (time.perf_counter() - start) / number / self.per_call
+        return await timed_calls(self.app, self.scope, self.exchange, number) / self.per_call
+
+
+async def timed_calls(app: AsgiApp, scope: dict[str, Any], exchange: Exchange, number: int) -> float:
+    """Seconds per call of ``app`` over ``number`` calls, each with ``exchange`` afresh."""
+    receive, send = exchange.receive, exchange.send
+    start = time.perf_counter()
+    for _ in range(number):
+        exchange.index = 0
+        exchange.complete = False
+        await app(scope, receive, send)
+    # Tasks the calls left to the loop (a stream's watcher, cancelled when the body
+    # ended) take their last step at its next turn: it is part of the calls' cost.
+    await asyncio.sleep(0)
+    return (time.perf_counter() - start) / number
 
 
 def new_case(peer: str, scenario: Scenario, app: AsgiApp | None = None) -> Case:

@@ -28,7 +28,6 @@ import gc
 import gzip
 import statistics
 import sys
-import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,7 +45,7 @@ from bareasgi import (
 )
 
 from .apps import AsgiApp
-from .inprocess import Exchange, response_of, run_in_loop
+from .inprocess import Exchange, response_of, run_in_loop, timed_calls
 from .scenarios import Response, Scenario
 
 _HTTP = Scenario("recorded", "GET", "/")  # tells the in-process reader it is HTTP
@@ -236,14 +235,7 @@ class Case:
     seconds: list[float] = field(default_factory=list)
 
     async def batch(self, number: int) -> float:
-        app, scope, exchange = self.app, self.scope, self.exchange
-        receive, send = exchange.receive, exchange.send
-        start = time.perf_counter()
-        for _ in range(number):
-            exchange.index = 0
-            exchange.complete = False
-            await app(scope, receive, send)
-        return (time.perf_counter() - start) / number
+        return await timed_calls(self.app, self.scope, self.exchange, number)
 
 
 async def _checked(case: Case, trial: Trial, framework: str) -> None:
