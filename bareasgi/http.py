@@ -44,12 +44,12 @@ HTTP_ERRORS = (HttpError, urllib.error.HTTPError)
 _UNSAFE_IN_HEADER = re.compile(rb"[\r\n\0]").search
 
 # Header pairs found safe: most responses send the same few (a content-type, a
-# content-length), and one set lookup per pair costs a fraction of a search of it.
-# Only short pairs are kept, and the set is emptied when full, so it holds a bounded
-# few hundred KiB whatever values the handlers make. A pair is passed by the lookup
-# only if it is a tuple itself: a namedtuple equals the tuple remembered, and is
-# refused as it would be the first time.
-_CHECKED: set[Header] = set()
+# content-length), and a set lookup per pair costs a fraction of a search of it. The
+# application looks each pair up itself (a call would cost as much as the lookups)
+# and calls check_headers() only for a response with a pair not found. Only short
+# pairs are kept, and the set is emptied when full, so it holds a bounded few hundred
+# KiB whatever values the handlers make.
+CHECKED_HEADERS: set[Header] = set()
 _CHECKED_MAX = 4096
 _CHECKED_LENGTH = 256
 
@@ -60,21 +60,13 @@ def check_headers(headers: Headers) -> None:
     Such a header, built say from the decoded path, would let a lax server split the
     response in two; a strict one drops the connection without a response. Either way
     it is the handler's mistake, answered as one: a logged 500. ``TypeError`` for a
-    header that is not a tuple of two ``bytes``. Pairs already found safe are passed
-    by a set lookup; only the others are searched.
+    header that is not a tuple of two ``bytes``. Pairs found safe are remembered in
+    :data:`CHECKED_HEADERS`.
     """
-    try:
-        for header in headers:
-            if type(header) is not tuple or header not in _CHECKED:
-                break
-        else:
-            return
-    except TypeError:
-        pass  # a pair holding something unhashable, so not bytes: found below
     for header in headers:
         found: object = header  # checked as any object: handlers are not always typed
         if (
-            type(found) is not tuple
+            not isinstance(found, tuple)
             or len(found) != 2
             or not all(isinstance(p, bytes) for p in found)
         ):
@@ -85,9 +77,9 @@ def check_headers(headers: Headers) -> None:
                 f"the response header {name[:100]!r} (value {value[:100]!r}) holds CR, LF "
                 "or NUL, which would break the response; escape or refuse such values"
             )
-    if len(_CHECKED) >= _CHECKED_MAX:
-        _CHECKED.clear()
-    _CHECKED.update(pair for pair in headers if len(pair[0]) + len(pair[1]) <= _CHECKED_LENGTH)
+    if len(CHECKED_HEADERS) >= _CHECKED_MAX:
+        CHECKED_HEADERS.clear()
+    CHECKED_HEADERS.update(pair for pair in headers if len(pair[0]) + len(pair[1]) <= _CHECKED_LENGTH)
 
 
 async def stream_body(body: Content, content: RequestBody, send: AsgiSend, scope: HttpScope) -> None:
