@@ -154,6 +154,8 @@ class HttpTreeRouter(TreeRouter[HttpRequestCallback[InfoT, Any]]):
         )
         if route is not None:
             return route.handler, matches, route.text
+        if reached is None and self.trailing_slash != "redirect" and self.conversion_error_status == 404:
+            return None, matches, None
         return self._miss(method, path, matches, reached), matches, None
 
     def _miss(

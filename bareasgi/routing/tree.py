@@ -112,9 +112,17 @@ class Tree(Generic[R]):
         segments = path.split("/")  # segments[0] is what comes before the leading '/'
         if segments[0]:
             return None, {}, None
+        # Down through the nodes that have only literal children, as _search would go,
+        # before any list is made: most paths no route has leave the tree here.
+        node, index, end = self.root, 1, len(segments)
+        while index < end and not node.variables and node.rest is None:
+            child = node.literals.get(segments[index])
+            if child is None:
+                return None, {}, None
+            node, index = child, index + 1
         values: list[Any] = []
         reached: list[dict[str, R]] = []
-        route = _search(self.root, segments, 1, key, alternative, values, reached)
+        route = _search(node, segments, index, key, alternative, values, reached)
         if route is not None:
             return route, route.matches(values), None
         if not reached:
