@@ -174,6 +174,29 @@ def server_table(results: server.Results, scenarios: Sequence[Scenario]) -> list
         "",
         *_table(header, rows),
     ]
+    cpu_rows = []
+    for scenario in scenarios:
+        if (scenario.name, peers[0]) not in results.cases:
+            continue
+        cases = [results.cases[(scenario.name, peer)] for peer in peers]
+        if not all(case.cpu_per_request for case in cases):
+            continue  # no /proc
+        limit = cases[0].cpu_per_request
+        cells = [f"{statistics.median(limit):,.1f}"]
+        for case in cases[1:]:
+            ratio = ratios(limit, case.cpu_per_request)
+            cells.append(f"{statistics.median(case.cpu_per_request):,.1f} ({ratio:.2f}×)")
+        noise = max(spread(case.cpu_per_request) for case in cases)
+        cpu_rows.append([scenario.name, *cells, f"±{noise * 50:.0f}%"])
+    if cpu_rows:
+        cpu_header = ["scenario", *(f"{peer} CPU µs" for peer in peers), "spread"]
+        lines += [
+            "",
+            "The servers' own CPU time (user and system) per request, and raw's over each "
+            "peer's: the rate a server would reach with its core to itself",
+            "",
+            *_table(cpu_header, cpu_rows),
+        ]
     unexpected = [
         f"{case.peer} {case.scenario.name}: {case.unexpected}"
         for case in results.cases.values()
@@ -200,6 +223,10 @@ def verdicts(
                 ratio = ratios(bare.rates, raw.rates)
                 target = f"server {name} ≥ {floor:g}× raw req/s"
                 found.append(Verdict(target, f"{ratio:.2f}×", ratio >= floor))
+                if bare.cpu_per_request and raw.cpu_per_request:
+                    by_cpu = ratios(raw.cpu_per_request, bare.cpu_per_request)
+                    target = f"server {name} ≥ {floor:g}× raw, by CPU time per request"
+                    found.append(Verdict(target, f"{by_cpu:.2f}×", by_cpu >= floor))
     return found
 
 

@@ -5,8 +5,10 @@ one core (:mod:`benchmarks.serve`), and each scenario's answer from each is chec
 once. Then the rounds: in each, every scenario is loaded on every peer in turn (the
 order rotated from round to round) for a fixed time, by ``wrk`` when it is installed
 and by :mod:`benchmarks.client` otherwise (always for WebSocket echoes), pinned to
-another core. Only 127.0.0.1 is ever contacted; every load run is bounded in time and
-in count, and every process started is stopped before the driver returns.
+another core. Each run also reads the server's CPU time (user and system, from
+/proc) before and after, for its CPU time per request. Only 127.0.0.1 is ever
+contacted; every load run is bounded in time and in count, and every process started
+is stopped before the driver returns.
 """
 
 from __future__ import annotations
@@ -52,25 +54,35 @@ def cores() -> tuple[int, int]:
     return available[0], available[-1]
 
 
-def start_server(peer: str, routes: int, middlewares: int, cpu: int) -> Server:
-    """Start ``python -m benchmarks.serve`` and wait for its port."""
+def start_server(
+    peer: str,
+    routes: int,
+    middlewares: int,
+    cpu: int,
+    wrapper: Sequence[str] = (),
+    start_seconds: float = START_SECONDS,
+) -> Server:
+    """Start ``python -m benchmarks.serve`` (run by ``wrapper``, if any) and wait for its port."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.serve", peer, str(routes), str(cpu), str(middlewares)],
+        [
+            *wrapper, sys.executable, "-m", "benchmarks.serve",
+            peer, str(routes), str(cpu), str(middlewares),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
-    )
+    )  # fmt: skip
     try:
-        port = _read_port(process)
+        port = _read_port(process, start_seconds)
     except BaseException:
         stop_server(process)
         raise
     return Server(peer, routes, middlewares, process, port)
 
 
-def _read_port(process: subprocess.Popen[str]) -> int:
+def _read_port(process: subprocess.Popen[str], start_seconds: float) -> int:
     assert process.stdout is not None
-    deadline = time.monotonic() + START_SECONDS
+    deadline = time.monotonic() + start_seconds
     line = ""
     while not line and time.monotonic() < deadline and process.poll() is None:
         line = process.stdout.readline().strip()
@@ -174,6 +186,23 @@ class Load:
     rate: float  # requests (WebSocket: messages) per second
     client: str
     unexpected: int  # responses with a status the scenario does not expect
+    done: int  # requests (WebSocket: messages) completed
+
+
+def cpu_seconds(process: subprocess.Popen[str]) -> float | None:
+    """The CPU time (user and system) ``process`` has used so far; ``None`` without /proc.
+
+    A server's CPU time per request is a steadier measure than its requests per second
+    on a shared machine: a server kept off its core for a while serves fewer requests,
+    but each costs it the same CPU time.
+    """
+    try:
+        stat = Path(f"/proc/{process.pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rpartition(")")[2].split()  # after the command name, which may hold spaces
+    user, system = int(fields[11]), int(fields[12])  # utime and stime, in clock ticks
+    return (user + system) / os.sysconf("SC_CLK_TCK")
 
 
 def _pinned(cpu: int) -> Callable[[], None]:
@@ -213,19 +242,27 @@ def load_wrk(
     bad = int(non_2xx.group(1)) if non_2xx else 0
     unexpected = int(requests.group(1)) - bad if scenario.status >= 300 else bad
     unexpected += int(timeouts.group(1)) if timeouts else 0
-    return Load(float(rate.group(1)), "wrk", unexpected)
+    return Load(float(rate.group(1)), "wrk", unexpected, int(requests.group(1)))
 
 
 def load_python(
-    port: int, scenario: Scenario, seconds: float, connections: int, cpu: int
+    port: int,
+    scenario: Scenario,
+    seconds: float,
+    connections: int,
+    cpu: int,
+    max_requests: int | None = None,
 ) -> Load:
-    """Load with :mod:`benchmarks.client` in a process of its own."""
+    """Load with :mod:`benchmarks.client` in a process of its own, for ``seconds`` or
+    ``max_requests`` requests (WebSocket: messages), whichever ends first."""
     command = [
         sys.executable, "-m", "benchmarks.client", "--port", str(port),
         "--path", scenario.path, "--method", scenario.method,
         "--body-size", str(len(scenario.body)), "--connections", str(connections),
         "--seconds", str(seconds), "--cpu", str(cpu),
     ]  # fmt: skip
+    if max_requests is not None:
+        command += ["--max-requests", str(max_requests)]
     if scenario.is_websocket:
         command.append("--websocket")
     result = subprocess.run(
@@ -236,7 +273,7 @@ def load_python(
     outcome = json.loads(result.stdout)
     expected = "101" if scenario.is_websocket else str(scenario.status)
     unexpected = sum(n for status, n in outcome["statuses"].items() if status != expected)
-    return Load(outcome["requests"] / outcome["seconds"], "python", unexpected)
+    return Load(outcome["requests"] / outcome["seconds"], "python", unexpected, outcome["requests"])
 
 
 @dataclass
@@ -247,6 +284,7 @@ class Case:
     scenario: Scenario
     server: Server
     rates: list[float] = field(default_factory=list)
+    cpu_per_request: list[float] = field(default_factory=list)  # server CPU µs, by round
     client: str = ""
     unexpected: int = 0
 
@@ -304,8 +342,12 @@ def run(
                 shift = round_ % len(peers)
                 for peer in [*peers[shift:], *peers[:shift]]:
                     case = cases[(scenario.name, peer)]
+                    before = cpu_seconds(case.server.process)
                     outcome = load(case, seconds)
+                    after = cpu_seconds(case.server.process)
                     case.rates.append(outcome.rate)
+                    if before is not None and after is not None and outcome.done:
+                        case.cpu_per_request.append((after - before) / outcome.done * 1e6)
                     case.client = outcome.client
                     case.unexpected += outcome.unexpected
         for case in cases.values():

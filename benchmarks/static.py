@@ -31,7 +31,7 @@ import uvicorn
 from .apps import AsgiApp
 from .scenarios import Scenario
 from .serve import HOST, pin
-from .server import ROOT, Load, _read_port, check, cores, load_python, load_wrk, stop_server, Server
+from .server import ROOT, START_SECONDS, Load, _read_port, check, cores, load_python, load_wrk, stop_server, Server
 
 FILES = {"1 KiB": ("1k.bin", 1024), "1 MiB": ("1m.bin", 1024 * 1024)}
 PEERS = ("bareasgi", "starlette")
@@ -79,7 +79,7 @@ def start(peer: str, directory: str, cpu: int) -> Server:
         text=True,
     )
     try:
-        return Server(peer=peer, routes=0, middlewares=0, process=process, port=_read_port(process))
+        return Server(peer=peer, routes=0, middlewares=0, process=process, port=_read_port(process, START_SECONDS))
     except BaseException:
         stop_server(process)
         raise
