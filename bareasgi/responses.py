@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 
 from .streaming import BytesBody
 from .types import Content, Headers, JsonResponseValue
@@ -40,14 +41,15 @@ def text_response(
 def json_response(
     status: int, headers: Headers | None, obj: JsonResponseValue
 ) -> tuple[int, Headers, Content]:
-    """An ``application/json`` response of ``obj``, serialised with :func:`json.dumps`.
+    """An ``application/json`` response of ``obj``, written as :func:`json.dumps` writes it.
 
     ``obj`` is a JSON value, a Pydantic model or a dataclass, or JSON values holding
-    them (typed, so that a coroutine left un-awaited is a type error, not a 500).
+    them (typed, so that a coroutine left un-awaited is a type error, not a 500). A
+    structure that holds itself raises ``RecursionError``.
     """
     # What json.dumps cannot write itself (models, dataclasses) Pydantic makes JSON of:
     # only those values pay for it.
-    body = _ENCODER.encode(obj).encode()
+    body = _encode(obj).encode()
     return bytes_response(status, headers, body, b"application/json")
 
 
@@ -58,6 +60,25 @@ def _jsonable(value: object) -> object:
     return to_jsonable_python(value)
 
 
-# One encoder, made once: json.dumps given any option (default=) builds a new encoder
-# on every call, which cost a plain dict's response more than the encoding itself.
-_ENCODER = json.JSONEncoder(default=_jsonable)
+def _make_encode() -> Callable[[object], str]:
+    """``json.dumps(obj, default=_jsonable)``, with the C encoder made once.
+
+    ``json.dumps`` (and ``JSONEncoder.encode``) make a new C encoder on every call,
+    which costs a small object's response twice what the encoding itself does. This
+    one is made once, so it keeps no record of the containers it is inside (the
+    record ``check_circular`` needs, one per call): a structure that holds itself,
+    always a handler's mistake, raises ``RecursionError`` rather than ``ValueError``.
+    The text is what ``json.dumps`` writes: ASCII, ``", "`` and ``": "`` between
+    items, ``NaN`` and ``Infinity`` allowed.
+    """
+    # Not in the stubs: the C accelerator's encoder factory, None where it is missing.
+    make: Callable[..., Callable[[object, int], Iterable[str]]] | None = getattr(
+        json.encoder, "c_make_encoder", None
+    )
+    if make is None:  # an interpreter without the C accelerator
+        return json.JSONEncoder(default=_jsonable).encode
+    write = make(None, _jsonable, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True)
+    return lambda obj: "".join(write(obj, 0))
+
+
+_encode = _make_encode()

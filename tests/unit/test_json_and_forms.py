@@ -29,6 +29,7 @@ from bareasgi import (
     json_reader,
     json_response,
 )
+from bareasgi.streaming import BytesBody
 from bareasgi.testing import TestClient
 from bareasgi.types import JsonResponseValue
 
@@ -193,6 +194,30 @@ async def test_json_response_writes_models_and_dataclasses_by_pydantic() -> None
     assert await written(Point(1.5, 2)) == {"x": 1.5, "y": 2}
     assert await written({"items": [ITEM], "count": 1}) == {"items": [ITEM_JSON], "count": 1}
     assert await written({"plain": [1, "two", None]}) == {"plain": [1, "two", None]}
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_JSON_VALUES)
+def test_json_response_writes_a_json_value_byte_for_byte_as_json_dumps_does(value: Any) -> None:
+    _, _, content = json_response(200, None, value)
+    assert isinstance(content, BytesBody)
+    assert content.data == json.dumps(value).encode()
+
+
+def test_a_json_response_of_a_structure_that_holds_itself_raises() -> None:
+    looped: list[Any] = []
+    looped.append(looped)
+    with pytest.raises(RecursionError):
+        json_response(200, None, looped)
+    _, _, content = json_response(200, None, {"id": 42})  # the encoder is none the worse
+    assert isinstance(content, BytesBody) and content.data == b'{"id": 42}'
 
 
 async def test_json_response_still_refuses_what_it_cannot_write() -> None:
