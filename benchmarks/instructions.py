@@ -47,7 +47,7 @@ from . import inprocess, server
 from .apps import PEERS, available_peers
 from .scenarios import SCENARIOS, Scenario
 
-_TOTALS = re.compile(r"^summary:\s*(\d+)", re.MULTILINE)
+TOTALS = re.compile(r"^summary:\s*(\d+)", re.MULTILINE)
 
 
 def _calls_for(scenario: Scenario, calls: int) -> int:
@@ -92,7 +92,7 @@ def count(peer: str, scenarios: Sequence[Scenario], calls: int) -> dict[str, flo
         )  # fmt: skip
         parts = sorted(folder.glob("counts.*"), key=lambda path: int(path.suffix[1:]))
         # Part 1 is the start; then, for each scenario, its calls and what follows them.
-        totals = [int(match.group(1)) for part in parts if (match := _TOTALS.search(part.read_text()))]
+        totals = [int(match.group(1)) for part in parts if (match := TOTALS.search(part.read_text()))]
         measured = totals[1::2]
         if len(measured) < len(scenarios):
             raise RuntimeError(f"callgrind wrote {len(totals)} counts for {len(scenarios)} scenarios")
@@ -135,7 +135,7 @@ def count_server(peer: str, scenarios: Sequence[Scenario], requests: int, connec
                     if outcome.unexpected or outcome.done != number:
                         raise RuntimeError(f"{peer}, {scenario.name}: {outcome}")
                     dumps = sorted(folder.glob(f"{out.name}.*"), key=lambda path: int(path.suffix[1:]))
-                    match = _TOTALS.search(dumps[-1].read_text())
+                    match = TOTALS.search(dumps[-1].read_text())
                     if match is None:
                         raise RuntimeError(f"no counts in {dumps[-1]}")
                     result[scenario.name] = int(match.group(1)) / number
