@@ -24,6 +24,7 @@ from .routing.router import Route, TreeRouter
 from .streaming import BytesBody
 from .types import (
     Content,
+    Headers,
     HttpChainCallback,
     HttpMiddlewareCallback,
     HttpRequestCallback,
@@ -376,6 +377,7 @@ class Application(Generic[InfoT]):
         handler: HttpRequestCallback[Any, Any] | None
         matches: RouteMatches
         template: str | None
+        headers: Headers | None
         try:
             exact = self._exact_routes.get(http_scope["path"])
             route = exact.get(http_scope["method"]) if exact is not None else None
@@ -400,10 +402,13 @@ class Application(Generic[InfoT]):
                 response = await handler(http_scope, self._info, matches, content)
             if type(response) is tuple and len(response) == 3 and type(response[0]) is int:
                 status, headers, body = response  # the usual form, without building a 4-tuple
-                headers = headers or ()
                 pushes = None
             else:
                 status, headers, body, pushes = full_response(response)
+                for _, push_headers in pushes or ():
+                    check_headers(push_headers)
+            if not isinstance(headers, (list, tuple)):  # None, or another iterable: read once, here
+                headers = list(headers) if headers else ()
             for header in headers:
                 try:
                     if header in CHECKED_HEADERS:  # found safe before

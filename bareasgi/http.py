@@ -79,7 +79,12 @@ def check_headers(headers: Headers) -> None:
             )
     if len(CHECKED_HEADERS) >= _CHECKED_MAX:
         CHECKED_HEADERS.clear()
-    CHECKED_HEADERS.update(pair for pair in headers if len(pair[0]) + len(pair[1]) <= _CHECKED_LENGTH)
+    # Kept as plain pairs of bytes: a tuple subclass's instance, and what it holds, is not.
+    CHECKED_HEADERS.update(
+        (bytes(name), bytes(value))
+        for name, value in headers
+        if len(name) + len(value) <= _CHECKED_LENGTH
+    )
 
 
 async def stream_body(body: Content, content: RequestBody, send: AsgiSend, scope: HttpScope) -> None:

@@ -75,10 +75,15 @@ def _make_encode() -> Callable[[object], str]:
     make: Callable[..., Callable[[object, int], Iterable[str]]] | None = getattr(
         json.encoder, "c_make_encoder", None
     )
-    if make is None:  # an interpreter without the C accelerator
-        return json.JSONEncoder(default=_jsonable).encode
-    write = make(None, _jsonable, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True)
-    return lambda obj: "".join(write(obj, 0))
+    try:
+        if make is not None:
+            write = make(None, _jsonable, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True)
+            return lambda obj: "".join(write(obj, 0))
+    except TypeError:  # a C encoder that takes other arguments than CPython's 3.10 to 3.14
+        pass
+    # An interpreter without the C accelerator: the same text, and the same answer to a
+    # structure that holds itself.
+    return json.JSONEncoder(default=_jsonable, check_circular=False).encode
 
 
 _encode = _make_encode()

@@ -156,3 +156,61 @@ async def test_a_namedtuple_header_is_a_pair_like_any_other_whatever_was_sent_be
     assert [exchange.status for exchange in exchanges] == [200, 200, 200, 500, 500]
     assert exchanges[0].headers[b"content-type"] == b"text/plain"
     assert len(errors(caplog)) == 2
+
+
+def test_a_pair_found_safe_is_remembered_as_plain_bytes_whatever_type_it_came_as() -> None:
+    from bareasgi import http
+
+    http.check_headers([_Header(b"x-remembered", b"named")])
+    [kept] = [pair for pair in http.CHECKED_HEADERS if pair == (b"x-remembered", b"named")]
+    assert type(kept) is tuple and all(type(part) is bytes for part in kept)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [(b"content-type", bytearray(b"text/plain"))],  # a pair that cannot be hashed
+        [[b"content-type", b"text/plain"]],  # a list, not a tuple
+    ],
+)
+async def test_a_header_that_is_not_a_pair_of_bytes_is_a_logged_500_naming_it(
+    headers: Headers, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, headers, None
+
+    app = Application()
+    app.http_router.add({"GET"}, "/", handler)
+    for _ in range(2):  # refused every time, whatever was sent before
+        caplog.clear()
+        exchange = await call(app, http_scope("GET", "/"))
+        assert exchange.status == 500
+        [record] = errors(caplog)
+        assert record.exc_info is not None and "(bytes, bytes) pair" in str(record.exc_info[1])
+
+
+async def test_headers_given_as_a_generator_are_all_checked_and_sent() -> None:
+    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        pairs = [(b"content-type", b"text/plain"), (b"x-unsafe", b"a\r\nb")]
+        if scope["path"] == "/safe":
+            pairs.pop()
+        return 200, (pair for pair in pairs), None  # type: ignore[return-value]  # an iterator, as untyped code may give
+
+    app = Application()
+    app.http_router.add({"GET"}, "/safe", handler)
+    app.http_router.add({"GET"}, "/unsafe", handler)
+    exchange = await call(app, http_scope("GET", "/safe"))
+    assert exchange.status == 200 and exchange.headers[b"content-type"] == b"text/plain"
+    assert (await call(app, http_scope("GET", "/unsafe"))).status == 500
+
+
+async def test_a_push_whose_headers_would_break_the_response_is_a_logged_500_before_it_starts(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [(b"content-type", b"text/plain")], None, [("/style.css", [(b"x-note", b"a\r\nb")])]
+
+    app = Application()
+    app.http_router.add({"GET"}, "/", handler)
+    exchange = await call(app, http_scope("GET", "/", extensions={"http.response.push": {}}))
+    assert_refused(exchange.sent, caplog, b"x-note")

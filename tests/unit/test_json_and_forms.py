@@ -226,3 +226,18 @@ async def test_json_response_still_refuses_what_it_cannot_write() -> None:
     with pytest.raises(ValueError, match="type"):
         json_response(200, None, Point)  # type: ignore[arg-type]  # the class, not an instance
 
+
+
+def test_without_the_c_encoder_the_text_and_the_answer_to_a_loop_are_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bareasgi import responses
+
+    monkeypatch.setattr(json.encoder, "c_make_encoder", None)
+    encode = responses._make_encode()
+    value = {"id": 42, "f": float("nan"), "s": "é", "l": [1, None, True], "p": Point(1.5, 2)}
+    assert encode(value) == responses._encode(value) == json.dumps(value, default=responses._jsonable)
+    looped: list[Any] = []
+    looped.append(looped)
+    with pytest.raises(RecursionError):
+        encode(looped)
