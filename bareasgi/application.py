@@ -61,6 +61,9 @@ AsyncDefReturningHttpResponse = TypeVar(
 AsyncDefReturningNone = TypeVar("AsyncDefReturningNone", bound=Awaitable[None])
 _CallbackT = TypeVar("_CallbackT")
 
+_LIST_OR_TUPLE = (list, tuple)
+"""The types of headers sent as they are: anything else is read into a list once."""
+
 _MAX_CHAINS = 4096
 """Handlers whose middleware chain is kept: far more than routes, but a bound."""
 
@@ -407,8 +410,8 @@ class Application(Generic[InfoT]):
                 status, headers, body, pushes = full_response(response)
                 for _, push_headers in pushes or ():
                     check_headers(push_headers)
-            if not isinstance(headers, (list, tuple)):  # None, or another iterable: read once, here
-                headers = list(headers) if headers else ()
+            if not isinstance(headers, _LIST_OR_TUPLE):
+                headers = list(headers) if headers else ()  # None, or another iterable: read once
             for header in headers:
                 try:
                     if header in CHECKED_HEADERS:  # found safe before

@@ -79,10 +79,12 @@ def check_headers(headers: Headers) -> None:
             )
     if len(CHECKED_HEADERS) >= _CHECKED_MAX:
         CHECKED_HEADERS.clear()
-    # Kept as plain pairs of bytes: a tuple subclass's instance, and what it holds, is not.
+    # Kept as plain pairs of bytes (the pair itself when it is one, so that the next
+    # lookup of it is by identity): a subclass's instance, and what it holds, is not.
     CHECKED_HEADERS.update(
-        (bytes(name), bytes(value))
-        for name, value in headers
+        pair if type(pair) is tuple and type(name) is bytes and type(value) is bytes else (bytes(name), bytes(value))
+        for pair in headers
+        for name, value in (pair,)
         if len(name) + len(value) <= _CHECKED_LENGTH
     )
 
