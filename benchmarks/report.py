@@ -187,13 +187,15 @@ def server_table(results: server.Results, scenarios: Sequence[Scenario]) -> list
             ratio = ratios(limit, case.cpu_per_request)
             cells.append(f"{statistics.median(case.cpu_per_request):,.1f} ({ratio:.2f}×)")
         noise = max(spread(case.cpu_per_request) for case in cases)
-        cpu_rows.append([scenario.name, *cells, f"±{noise * 50:.0f}%"])
+        share = statistics.median(cases[0].kernel_share) if cases[0].kernel_share else 0.0
+        cpu_rows.append([scenario.name, *cells, f"±{noise * 50:.0f}%", f"{share:.0%}"])
     if cpu_rows:
-        cpu_header = ["scenario", *(f"{peer} CPU µs" for peer in peers), "spread"]
+        cpu_header = ["scenario", *(f"{peer} CPU µs" for peer in peers), "spread", "kernel's share (raw)"]
         lines += [
             "",
             "The servers' own CPU time (user and system) per request, and raw's over each "
-            "peer's: the rate a server would reach with its core to itself",
+            "peer's: the rate a server would reach with its core to itself; and the share "
+            "of raw's that was the kernel's (the sockets), the same work for every peer",
             "",
             *_table(cpu_header, cpu_rows),
         ]

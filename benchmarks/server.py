@@ -189,8 +189,9 @@ class Load:
     done: int  # requests (WebSocket: messages) completed
 
 
-def cpu_seconds(process: subprocess.Popen[str]) -> float | None:
-    """The CPU time (user and system) ``process`` has used so far; ``None`` without /proc.
+def cpu_seconds(process: subprocess.Popen[str]) -> tuple[float, float] | None:
+    """The CPU time ``process`` has used so far, in user mode and in the kernel's;
+    ``None`` without /proc.
 
     A server's CPU time per request is a steadier measure than its requests per second
     on a shared machine: a server kept off its core for a while serves fewer requests,
@@ -201,8 +202,8 @@ def cpu_seconds(process: subprocess.Popen[str]) -> float | None:
     except OSError:
         return None
     fields = stat.rpartition(")")[2].split()  # after the command name, which may hold spaces
-    user, system = int(fields[11]), int(fields[12])  # utime and stime, in clock ticks
-    return (user + system) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick  # utime and stime
 
 
 def _pinned(cpu: int) -> Callable[[], None]:
@@ -285,6 +286,7 @@ class Case:
     server: Server
     rates: list[float] = field(default_factory=list)
     cpu_per_request: list[float] = field(default_factory=list)  # server CPU µs, by round
+    kernel_share: list[float] = field(default_factory=list)  # of that CPU time, by round
     client: str = ""
     unexpected: int = 0
 
@@ -347,7 +349,10 @@ def run(
                     after = cpu_seconds(case.server.process)
                     case.rates.append(outcome.rate)
                     if before is not None and after is not None and outcome.done:
-                        case.cpu_per_request.append((after - before) / outcome.done * 1e6)
+                        user, system = after[0] - before[0], after[1] - before[1]
+                        case.cpu_per_request.append((user + system) / outcome.done * 1e6)
+                        if user + system > 0:
+                            case.kernel_share.append(system / (user + system))
                     case.client = outcome.client
                     case.unexpected += outcome.unexpected
         for case in cases.values():
