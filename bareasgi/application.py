@@ -194,15 +194,15 @@ class Application(Generic[InfoT]):
         if not_found_response is not None:
             _hand_not_found(self._http_router, self._not_found)
         router = self._http_router
-        self._resolve_http: _ResolveHttp = (
-            router.resolve_route
-            if isinstance(router, HttpTreeRouter)
-            else lambda method, path: (*router.resolve(method, path), None)
-        )
-        # The tree router's routes without variables, looked up here before any call:
-        # most requests are for one of them. Empty for another router.
-        http_router = self._http_router
-        self._exact_routes: _ExactRoutes = http_router.exact_routes if _is_tree_router(http_router) else {}
+        # The tree router's routes without variables are looked up in __call__ before
+        # any call: most requests are for one of them. Another router has none there.
+        self._resolve_http: _ResolveHttp
+        self._exact_routes: _ExactRoutes
+        if _is_tree_router(router):
+            self._resolve_http, self._exact_routes = router.resolve_route, router.exact_routes
+        else:
+            self._resolve_http = lambda method, path: (*router.resolve(method, path), None)
+            self._exact_routes = {}
         ws_router = self._ws_router
         self._resolve_websocket: _ResolveWebSocket = (
             ws_router.resolve_route

@@ -79,14 +79,14 @@ def check_headers(headers: Headers) -> None:
             )
     if len(CHECKED_HEADERS) >= _CHECKED_MAX:
         CHECKED_HEADERS.clear()
-    # Kept as plain pairs of bytes (the pair itself when it is one, so that the next
-    # lookup of it is by identity): a subclass's instance, and what it holds, is not.
-    CHECKED_HEADERS.update(
-        pair if type(pair) is tuple and type(name) is bytes and type(value) is bytes else (bytes(name), bytes(value))
-        for pair in headers
-        for name, value in (pair,)
-        if len(name) + len(value) <= _CHECKED_LENGTH
-    )
+    for pair in headers:
+        name, value = pair
+        if len(name) + len(value) > _CHECKED_LENGTH:
+            continue
+        # Kept as a plain pair of bytes (the pair itself when it is one, so that its next
+        # lookup is by identity): a subclass's instance, and what it holds, is not.
+        plain = type(pair) is tuple and type(name) is bytes and type(value) is bytes
+        CHECKED_HEADERS.add(pair if plain else (bytes(name), bytes(value)))
 
 
 async def stream_body(body: Content, content: RequestBody, send: AsgiSend, scope: HttpScope) -> None:

@@ -29,16 +29,14 @@ import gc
 import os
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+
 from bareasgi.asgi import HttpRequestEvent
 from bareasgi.request_body import RequestBody
 
-from .instructions import TOTALS
+from .instructions import marked_counts
 from .scenarios import UPLOAD_BODY, UPLOAD_PARTS
 
 _PART = len(UPLOAD_BODY) // UPLOAD_PARTS
@@ -164,24 +162,8 @@ async def _marked(number: int) -> None:
 
 
 def _instructions(number: int) -> dict[str, float]:
-    folder = Path(tempfile.mkdtemp(prefix="bareasgi-callgrind-"))
-    try:
-        out = folder / "counts"
-        subprocess.run(
-            [
-                "valgrind", "--tool=callgrind", "--dump-before=getppid",
-                f"--callgrind-out-file={out}", "--quiet",
-                sys.executable, "-m", "benchmarks.body_reading", "--child", str(number),
-            ],
-            check=True,
-            env={**os.environ, "PYTHONHASHSEED": "0"},
-            timeout=1800,
-        )  # fmt: skip
-        parts = sorted(folder.glob("counts.*"), key=lambda path: int(path.suffix[1:]))
-        totals = [int(match.group(1)) for part in parts if (match := TOTALS.search(part.read_text()))]
-        return {name: total / number for name, total in zip(WAYS, totals[1::2])}
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    measured = marked_counts(["benchmarks.body_reading", "--child", str(number)])
+    return {name: total / number for name, total in zip(WAYS, measured)}
 
 
 def main() -> None:

@@ -73,36 +73,43 @@ async def _child(peer: str, scenarios: Sequence[Scenario], calls: int) -> None:
         await asyncio.sleep(0)
 
 
-def count(peer: str, scenarios: Sequence[Scenario], calls: int) -> dict[str, float]:
-    """Instructions per call (per message for a WebSocket echo) of each scenario on ``peer``."""
+def marked_counts(child: Sequence[str]) -> list[int]:
+    """Run ``python -m <child...>`` under callgrind; the instructions between each pair of marks.
+
+    The child calls ``os.getppid()`` before and after each measured part, and callgrind
+    writes its counts out at each call: part 1 is the start, then each measured part
+    and what follows it, in turn.
+    """
     folder = Path(tempfile.mkdtemp(prefix="bareasgi-callgrind-"))
     try:
         out = folder / "counts"
-        names = [scenario.name for scenario in scenarios]
         subprocess.run(
             [
                 "valgrind", "--tool=callgrind", "--dump-before=getppid",
-                f"--callgrind-out-file={out}", "--quiet",
-                sys.executable, "-m", "benchmarks.instructions",
-                "--child", peer, "--calls", str(calls), *names,
+                f"--callgrind-out-file={out}", "--quiet", sys.executable, "-m", *child,
             ],
             check=True,
             env={**os.environ, "PYTHONHASHSEED": "0"},
             timeout=1800,
         )  # fmt: skip
         parts = sorted(folder.glob("counts.*"), key=lambda path: int(path.suffix[1:]))
-        # Part 1 is the start; then, for each scenario, its calls and what follows them.
         totals = [int(match.group(1)) for part in parts if (match := TOTALS.search(part.read_text()))]
-        measured = totals[1::2]
-        if len(measured) < len(scenarios):
-            raise RuntimeError(f"callgrind wrote {len(totals)} counts for {len(scenarios)} scenarios")
-        result = {}
-        for scenario, total in zip(scenarios, measured):
-            per = inprocess.WS_MESSAGES if scenario.is_websocket else 1
-            result[scenario.name] = total / _calls_for(scenario, calls) / per
-        return result
+        return totals[1::2]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def count(peer: str, scenarios: Sequence[Scenario], calls: int) -> dict[str, float]:
+    """Instructions per call (per message for a WebSocket echo) of each scenario on ``peer``."""
+    names = [scenario.name for scenario in scenarios]
+    measured = marked_counts(["benchmarks.instructions", "--child", peer, "--calls", str(calls), *names])
+    if len(measured) < len(scenarios):
+        raise RuntimeError(f"callgrind wrote {len(measured)} measured counts for {len(scenarios)} scenarios")
+    result = {}
+    for scenario, total in zip(scenarios, measured):
+        per = inprocess.WS_MESSAGES if scenario.is_websocket else 1
+        result[scenario.name] = total / _calls_for(scenario, calls) / per
+    return result
 
 
 def _server_requests(scenario: Scenario, requests: int) -> int:

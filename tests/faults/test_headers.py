@@ -41,15 +41,22 @@ def assert_refused(sent: list[Message], caplog: pytest.LogCaptureFixture, name: 
     assert record.exc_info is not None and repr(name[:100]) in str(record.exc_info[1])
 
 
-@pytest.mark.parametrize("headers", BAD_HEADERS)
-async def test_a_returned_header_with_cr_lf_or_nul_is_a_logged_500(
-    headers: Headers, caplog: pytest.LogCaptureFixture
-) -> None:
+def _answering(headers: Headers) -> Application:
+    """An application answering GET / with ``headers`` and no body."""
+
     async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
         return 200, headers, None
 
     app = Application()
     app.http_router.add({"GET"}, "/", handler)
+    return app
+
+
+@pytest.mark.parametrize("headers", BAD_HEADERS)
+async def test_a_returned_header_with_cr_lf_or_nul_is_a_logged_500(
+    headers: Headers, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = _answering(headers)
     exchange = await call(app, http_scope("GET", "/"))
     assert_refused(exchange.sent, caplog, headers[-1][0])
 
@@ -176,11 +183,7 @@ def test_a_pair_found_safe_is_remembered_as_plain_bytes_whatever_type_it_came_as
 async def test_a_header_that_is_not_a_pair_of_bytes_is_a_logged_500_naming_it(
     headers: Headers, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def handler(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
-        return 200, headers, None
-
-    app = Application()
-    app.http_router.add({"GET"}, "/", handler)
+    app = _answering(headers)
     for _ in range(2):  # refused every time, whatever was sent before
         caplog.clear()
         exchange = await call(app, http_scope("GET", "/"))

@@ -93,6 +93,17 @@ async def test_a_client_leaving_while_the_body_is_read_is_not_an_error(
     assert errors_logged(caplog) == []
 
 
+def endless_app(finalised: list[str], method: str = "GET") -> Application:
+    """An application streaming ``endless(finalised, True)`` from ``method`` /events."""
+
+    async def sse(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
+        return 200, [], endless(finalised, True)
+
+    app = Application()
+    app.http_router.add({method}, "/events", sse)
+    return app
+
+
 def endless(finalised: list[str], forever: bool) -> AsyncIterator[bytes]:
     async def events() -> AsyncIterator[bytes]:
         try:
@@ -160,11 +171,7 @@ async def test_a_streamed_echo_sees_the_client_leave_mid_body(caplog: pytest.Log
 async def test_server_cancellation_closes_the_body_and_propagates() -> None:
     finalised: list[str] = []
 
-    async def sse(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
-        return 200, [], endless(finalised, True)
-
-    app = Application()
-    app.http_router.add({"GET"}, "/events", sse)
+    app = endless_app(finalised, "GET")
     with anyio.move_on_after(0.2) as scope:
         await call(app, http_scope("GET", "/events"), request_messages(b""))
     assert scope.cancelled_caught
@@ -176,11 +183,7 @@ async def test_an_unread_upload_does_not_keep_an_endless_stream_alive(
 ) -> None:
     finalised: list[str] = []
 
-    async def sse(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
-        return 200, [], endless(finalised, True)
-
-    app = Application()
-    app.http_router.add({"POST"}, "/events", sse)
+    app = endless_app(finalised, "POST")
     exchange = await call(
         app, http_scope("POST", "/events"), request_messages(BODY, "bytes"), disconnect_after_sends=2
     )
@@ -308,11 +311,7 @@ async def test_the_serving_task_is_left_uncancelled_when_the_client_leaves() -> 
 
     finalised: list[str] = []
 
-    async def sse(scope: HttpScope, info: Info, matches: RouteMatches, content: Content) -> HttpResponse:
-        return 200, [], endless(finalised, True)
-
-    app = Application()
-    app.http_router.add({"GET"}, "/events", sse)
+    app = endless_app(finalised, "GET")
     exchange = await call(
         app, http_scope("GET", "/events"), request_messages(b""), disconnect_after_sends=2
     )
